@@ -8,7 +8,7 @@ import { REGION_CODES } from "~/domain/reference/regions";
  * under `errors.` (with parameters after a `|` as JSON), translated where shown.
  */
 export function messageKey(key: string, params?: Record<string, string | number>): string {
-  return params ? `${key}|${JSON.stringify(params)}` : key;
+  return params && Object.keys(params).length > 0 ? `${key}|${JSON.stringify(params)}` : key;
 }
 
 export const requiredText = (max: number) =>

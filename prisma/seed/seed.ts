@@ -27,14 +27,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
   const log = options.log ?? (() => undefined);
   const rng = new Random(options.seed);
 
-  for (const role of ROLE_DEFINITIONS) {
-    await db.role.upsert({
-      where: { key: role.key },
-      create: { key: role.key, nameZh: role.nameZh, nameEn: role.nameEn, permissions: [...role.permissions] },
-      // The reviewed definitions are the source: re-seeding restores them.
-      update: { nameZh: role.nameZh, nameEn: role.nameEn, permissions: [...role.permissions] },
-    });
-  }
+  await seedRoles(db);
 
   const institutionIds = new Map<string, string>();
   for (const inst of [...GOVERNMENT, ...BANKS.map(([code, nameZh, nameEn]) => ({ code, kind: "BANK" as const, nameZh, nameEn }))]) {
@@ -122,6 +115,17 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
         : enterprises.find((e) => e.uscc === u.uscc)!.name,
     })),
   };
+}
+
+/** Writes the reviewed role definitions to the roles table (re-seeding restores them). */
+export async function seedRoles(db: Db): Promise<void> {
+  for (const role of ROLE_DEFINITIONS) {
+    await db.role.upsert({
+      where: { key: role.key },
+      create: { key: role.key, nameZh: role.nameZh, nameEn: role.nameEn, permissions: [...role.permissions] },
+      update: { nameZh: role.nameZh, nameEn: role.nameEn, permissions: [...role.permissions] },
+    });
+  }
 }
 
 /** Creates missing demo users; returns username → id for all of them. */

@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { RouterContextProvider } from "react-router";
+import { prisma } from "~/db.server";
+import { loadActor, type Actor } from "~/domain/access/actor.server";
+import type { RoleKey } from "~/domain/access/permissions";
+import { enterpriseUscc } from "../prisma/seed/city";
+import { Random } from "../prisma/seed/random";
+import { actorContext, localeContext } from "~/web/context";
+
+// A cheap, valid hash for test users that never sign in with a password.
+const UNUSABLE_HASH = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const rng = new Random(Number.parseInt(randomBytes(4).toString("hex"), 16));
+
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString("hex");
+}
+
+export async function makeInstitution(kind: "BANK" | "FINANCE_OFFICE" | "REGULATOR" | "PLATFORM" = "BANK") {
+  const s = uniqueSuffix().toUpperCase();
+  return prisma.institution.create({
+    data: { code: `T-${s}`, kind, nameZh: `测试机构${s}`, nameEn: `Test institution ${s}`, regionCode: "211100" },
+  });
+}
+
+export async function makeEnterprise() {
+  return prisma.enterprise.create({
+    data: {
+      uscc: enterpriseUscc(rng, "211103"),
+      name: `盘锦测试${uniqueSuffix()}有限公司`,
+      regionCode: "211103",
+      industryCode: "C34",
+      size: "SMALL",
+      foundedOn: new Date("2015-06-01"),
+      registeredCapitalFen: 500_000_000n,
+      legalRepName: "张三",
+    },
+  });
+}
+
+export async function makeUser(options: {
+  roleKey: RoleKey;
+  institutionId?: string;
+  enterpriseId?: string;
+  passwordHash?: string;
+  username?: string;
+}) {
+  return prisma.user.create({
+    data: {
+      username: options.username ?? `u-${uniqueSuffix()}`,
+      displayName: "测试用户",
+      passwordHash: options.passwordHash ?? UNUSABLE_HASH,
+      memberships: {
+        create: { roleKey: options.roleKey, institutionId: options.institutionId ?? null, enterpriseId: options.enterpriseId ?? null },
+      },
+    },
+  });
+}
+
+export async function actorOf(userId: string): Promise<Actor> {
+  const actor = await loadActor(userId, "test-session");
+  if (!actor) throw new Error(`no actor for ${userId}`);
+  return actor;
+}
+
+/** A user of the given role, in a new institution or enterprise of the right kind. */
+export async function makeActor(roleKey: RoleKey, home?: { institutionId?: string; enterpriseId?: string }): Promise<Actor> {
+  const kind = {
+    sme: null,
+    bank_admin: "BANK",
+    loan_officer: "BANK",
+    finance_office: "FINANCE_OFFICE",
+    regulator: "REGULATOR",
+    platform_admin: "PLATFORM",
+  } as const;
+  const k = kind[roleKey];
+  const institutionId = home?.institutionId ?? (k ? (await makeInstitution(k)).id : undefined);
+  const enterpriseId = home?.enterpriseId ?? (k ? undefined : (await makeEnterprise()).id);
+  const user = await makeUser({ roleKey, institutionId, enterpriseId });
+  return actorOf(user.id);
+}
+
+/** The context a route's loader or action receives, as the root middleware would set it. */
+export function routeContext(actor: Actor | null): RouterContextProvider {
+  const context = new RouterContextProvider();
+  context.set(actorContext, actor);
+  context.set(localeContext, "zh-CN");
+  return context;
+}
+
+/** Runs a loader/action and reports what a browser would get: the data, or the thrown response's status. */
+export async function outcome(call: () => Promise<unknown>): Promise<{ status: number; location?: string; data?: unknown }> {
+  try {
+    const value = await call();
+    if (value instanceof Response) return { status: value.status, location: value.headers.get("Location") ?? undefined };
+    return { status: 200, data: value };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, location: thrown.headers.get("Location") ?? undefined };
+    throw thrown;
+  }
+}

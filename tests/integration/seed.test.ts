@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { parseUscc } from "~/domain/identity/uscc";
+import { ROLE_DEFINITIONS } from "~/domain/access/permissions";
+import { seedDemo } from "../../prisma/seed/seed";
+
+describe("demo city", () => {
+  it("is realistic, complete for every role, and safe to run again", async () => {
+    const { logins } = await seedDemo(prisma, { enterprises: 1000, seed: 42 });
+    const counts = async () => ({
+      banks: await prisma.institution.count({ where: { kind: "BANK" } }),
+      products: await prisma.product.count({ where: { status: "LISTED" } }),
+      enterprises: await prisma.enterprise.count(),
+      users: await prisma.user.count(),
+      events: await prisma.productEvent.count(),
+    });
+    const first = await counts();
+    expect(first.banks).toBeGreaterThanOrEqual(15);
+    expect(first.products).toBeGreaterThanOrEqual(60);
+    expect(first.enterprises).toBe(1000);
+    expect(new Set(logins.map((l) => l.roleKey))).toEqual(new Set(ROLE_DEFINITIONS.map((r) => r.key)));
+
+    const enterprises = await prisma.enterprise.findMany({ select: { uscc: true, regionCode: true, name: true } });
+    expect(enterprises.every((e) => parseUscc(e.uscc).ok && e.uscc.slice(2, 8) === e.regionCode)).toBe(true);
+    expect(enterprises.every((e) => e.regionCode.startsWith("2111") && /有限公司$/.test(e.name))).toBe(true);
+
+    await seedDemo(prisma, { enterprises: 1000, seed: 42 });
+    expect(await counts()).toEqual(first);
+  });
+});
