@@ -1,5 +1,6 @@
 import { Button, Result } from "antd";
 import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "./LanguageSwitch";
 
 type Kind = "notFound" | "forbidden" | "server" | "csrf";
 
@@ -26,11 +27,12 @@ export function ErrorPage({ kind }: { kind: Kind }) {
         status={STATUS[kind]}
         title={title}
         subTitle={text}
-        extra={
-          <Button type="primary" href="/">
+        extra={[
+          <Button type="primary" href="/" key="home">
             {t("errors.backHome")}
-          </Button>
-        }
+          </Button>,
+          <LanguageSwitch key="language" />,
+        ]}
       />
     </main>
   );

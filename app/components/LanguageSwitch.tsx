@@ -13,7 +13,7 @@ export function LanguageSwitch() {
       <CsrfInput />
       <input type="hidden" name="locale" value={next} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <Button htmlType="submit" type="text" aria-label={t("common.language")} lang={next}>
+      <Button htmlType="submit" type="text" title={t("common.language")} lang={next}>
         {t("common.switchLanguage")}
       </Button>
     </Form>

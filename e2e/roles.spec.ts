@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support";
+
+/** Each role signs in and sees its own shell, in Chinese and then in English. */
+const ROLES = [
+  { username: "sme", zh: ["企业用户", ["工作台", "企业信息"]], en: ["Enterprise", ["Workspace", "Enterprise"]] },
+  { username: "icbc-pj.admin", zh: ["银行管理员", ["工作台", "本机构"]], en: ["Bank administrator", ["Workspace", "Institution"]] },
+  { username: "icbc-pj.officer", zh: ["客户经理", ["工作台", "本机构"]], en: ["Loan officer", ["Workspace", "Institution"]] },
+  {
+    username: "finance",
+    zh: ["金融办", ["工作台", "机构管理", "用户管理", "企业名录", "审计日志"]],
+    en: ["Finance office", ["Workspace", "Institutions", "Users", "Enterprises", "Audit log"]],
+  },
+  { username: "auditor", zh: ["监管审计", ["工作台", "机构管理", "审计日志"]], en: ["Regulator", ["Workspace", "Institutions", "Audit log"]] },
+  {
+    username: "admin",
+    zh: ["平台管理员", ["工作台", "机构管理", "用户管理", "审计日志", "系统状态"]],
+    en: ["Platform administrator", ["Workspace", "Institutions", "Users", "Audit log", "System health"]],
+  },
+] as const;
+
+for (const role of ROLES) {
+  test(`${role.username} sees the ${role.en[0]} shell in both languages`, async ({ page }) => {
+    await signIn(page, role.username);
+    const nav = page.getByTestId("app-nav").locator(".ant-menu-item");
+    await expect(page.getByTestId("role-tag")).toHaveText(role.zh[0]);
+    await expect(nav).toHaveText([...role.zh[1]]);
+
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByTestId("role-tag")).toHaveText(role.en[0]);
+    await expect(nav).toHaveText([...role.en[1]]);
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+    // Every area in the navigation opens without an error page.
+    for (const label of role.en[1]) {
+      await nav.filter({ hasText: label }).first().click();
+      await expect(page.locator("h2").first()).toBeVisible();
+      await expect(page.locator(".ant-result-403, .ant-result-404, .ant-result-500")).toHaveCount(0);
+    }
+
+    // The choice is remembered for the user; switch back so other tests find the default.
+    await page.getByRole("button", { name: "中文" }).click();
+    await expect(page.getByTestId("role-tag")).toHaveText(role.zh[0]);
+
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?signedOut=1/);
+    await page.goto("/app");
+    await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fapp/);
+  });
+}
+
+test("a wrong password is refused with a message in the user's language", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.locator("input[name=username]").fill("finance");
+  await page.locator("input[name=password]").fill("not-the-password");
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByRole("alert")).toContainText("用户名或密码不正确");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("error pages speak both languages", async ({ page }) => {
+  await page.goto("/no-such-page");
+  await expect(page.locator(".ant-result-title")).toHaveText("页面不存在");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator(".ant-result-title")).toHaveText("Page not found");
+  await expect(page.getByRole("link", { name: "Back to the home page" })).toBeVisible();
+});
