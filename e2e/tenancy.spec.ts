@@ -19,7 +19,7 @@ test("a bank admin cannot open another bank's records or another role's pages", 
 });
 
 test("cross-site and token-less form posts are refused and sign no one in", async ({ request }) => {
-  for (const headers of [{ Origin: "https://evil.example" }, {}]) {
+  for (const headers of [{ Origin: "https://evil.example" }, {}] as Record<string, string>[]) {
     const response = await request.post("/sign-in", {
       headers,
       form: { username: "finance", password: "xinyidai-demo" },

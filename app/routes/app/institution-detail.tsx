@@ -1,13 +1,12 @@
-import { Card, Descriptions, Typography } from "antd";
+import { Card, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/institution-detail";
+import { InstitutionCard } from "~/components/InstitutionCard";
 import { UserTable } from "~/components/UserTable";
 import { getInstitution } from "~/domain/institutions/institutions.server";
-import { regionName } from "~/domain/reference/regions";
 import { listUsers } from "~/domain/users/list-users.server";
-import type { Locale } from "~/i18n/i18n";
 import { ListQuerySchema } from "~/schemas/admin";
 import { orHttpError, requirePermission } from "~/web/request.server";
 import { toUserRows } from "~/web/users.server";
@@ -44,14 +43,7 @@ export default function InstitutionDetail({ loaderData }: Route.ComponentProps) 
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {i18n.language === "zh-CN" ? inst.nameZh : inst.nameEn}
       </Typography.Title>
-      <Card>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered>
-          <Descriptions.Item label={t("institution.code")}>{inst.code}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.kind")}>{t(`institutionKinds.${inst.kind}`)}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.region")}>{regionName(inst.regionCode, i18n.language as Locale)}</Descriptions.Item>
-          <Descriptions.Item label={t("common.status")}>{t(`institutionStatus.${inst.status}`)}</Descriptions.Item>
-        </Descriptions>
-      </Card>
+      <InstitutionCard institution={inst} />
       {loaderData.users && (
         <Card title={t("institution.members")} style={{ marginTop: 16 }}>
           <UserTable rows={loaderData.users.rows} total={loaderData.users.total} page={loaderData.page} pageSize={loaderData.pageSize} showInstitution={false} />

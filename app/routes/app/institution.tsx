@@ -1,13 +1,12 @@
-import { Card, Descriptions, Typography } from "antd";
+import { Card, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import type { Route } from "./+types/institution";
 import { CreateUserForm } from "~/components/CreateUserForm";
+import { InstitutionCard } from "~/components/InstitutionCard";
 import { UserTable } from "~/components/UserTable";
 import { getInstitution } from "~/domain/institutions/institutions.server";
-import { regionName } from "~/domain/reference/regions";
 import { creatableRoles } from "~/domain/users/create-user.server";
 import { listUsers } from "~/domain/users/list-users.server";
-import type { Locale } from "~/i18n/i18n";
 import { ListQuerySchema } from "~/schemas/admin";
 import { orHttpError, requirePermission } from "~/web/request.server";
 import { createUserAction, toUserRows } from "~/web/users.server";
@@ -39,23 +38,14 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function InstitutionPage({ loaderData, actionData }: Route.ComponentProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { institution: inst } = loaderData;
   return (
     <>
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {t("institution.title")}
       </Typography.Title>
-      <Card>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered>
-          <Descriptions.Item label={t("institution.name")}>{inst.nameZh}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.nameEn")}>{inst.nameEn}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.code")}>{inst.code}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.kind")}>{t(`institutionKinds.${inst.kind}`)}</Descriptions.Item>
-          <Descriptions.Item label={t("institution.region")}>{regionName(inst.regionCode, i18n.language as Locale)}</Descriptions.Item>
-          <Descriptions.Item label={t("common.status")}>{t(`institutionStatus.${inst.status}`)}</Descriptions.Item>
-        </Descriptions>
-      </Card>
+      <InstitutionCard institution={inst} />
       {loaderData.users && (
         <Card title={t("users.teamTitle")} style={{ marginTop: 16 }}>
           <UserTable rows={loaderData.users.rows} total={loaderData.users.total} page={loaderData.page} pageSize={loaderData.pageSize} showInstitution={false} />
