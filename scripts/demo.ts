@@ -78,6 +78,17 @@ for (const child of children) {
 }
 
 const url = `http://localhost:${env.PORT}`;
+// Print the logins only once the server answers, so the URL works when shown.
+for (let attempt = 0; ; attempt++) {
+  const ready = await fetch(url).then((r) => r.ok, () => false);
+  if (ready) break;
+  if (attempt === 60 || stopping) {
+    console.error(`The web server did not answer at ${url}; see the messages above.`);
+    stop();
+    process.exit(1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
 console.log(`
 信易贷 is running at  ${url}
 Every demo user's password is:  xinyidai-demo
