@@ -12,10 +12,10 @@ import { ensureReachable, ROOT } from "./lib/db-admin";
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 const started = Date.now();
 
-function step(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+function step(title: string, command: string, args: string[]): boolean {
   console.log(`\n━━ ${title}`);
   const t = Date.now();
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
   console.log(`━━ ${title}: ${result.status === 0 ? "ok" : "FAILED"} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
   return result.status === 0;
 }
