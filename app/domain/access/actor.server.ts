@@ -69,3 +69,9 @@ export function assertCan(actor: Actor, ...permissions: Permission[]): void {
     throw new DomainError("forbidden", { status: 403 });
   }
 }
+
+/** The name of what the actor acts for, in both languages (an enterprise has one name). */
+export function actorOrganisation(actor: Actor): { zh: string; en: string } {
+  if (actor.enterprise) return { zh: actor.enterprise.name, en: actor.enterprise.name };
+  return { zh: actor.institution?.nameZh ?? "", en: actor.institution?.nameEn ?? "" };
+}

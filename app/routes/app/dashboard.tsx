@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import type { Route } from "./+types/dashboard";
 import { visibleAreas } from "~/components/areas";
 import { prisma } from "~/db.server";
+import { actorOrganisation } from "~/domain/access/actor.server";
 import { formatDateTime } from "~/i18n/format";
 import { requireActor } from "~/web/request.server";
 
@@ -21,9 +22,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return {
     displayName: actor.displayName,
     roleKey: actor.roleKey,
-    organisation: actor.enterprise
-      ? { zh: actor.enterprise.name, en: actor.enterprise.name }
-      : { zh: actor.institution?.nameZh ?? "", en: actor.institution?.nameEn ?? "" },
+    organisation: actorOrganisation(actor),
     previousSignIn: previous[1]?.at.toISOString() ?? null,
     areas: visibleAreas(actor.permissions).filter((a) => a.key !== "dashboard"),
   };

@@ -2,18 +2,16 @@ import { Outlet } from "react-router";
 import type { Route } from "./+types/layout";
 import { AppShell } from "~/components/AppShell";
 import { visibleAreas } from "~/components/areas";
+import { actorOrganisation } from "~/domain/access/actor.server";
 import { requireActor } from "~/web/request.server";
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const actor = requireActor(request, context);
-  const organisation = actor.enterprise
-    ? { zh: actor.enterprise.name, en: actor.enterprise.name }
-    : { zh: actor.institution?.nameZh ?? "", en: actor.institution?.nameEn ?? "" };
   return {
     actor: {
       displayName: actor.displayName,
       roleKey: actor.roleKey,
-      organisation,
+      organisation: actorOrganisation(actor),
       areas: visibleAreas(actor.permissions).map((a) => a.key),
     },
   };
