@@ -8,6 +8,10 @@ import express from "express";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
 const maxBodyBytes = Number(process.env.MAX_BODY_BYTES ?? 10 * 1024 * 1024);
+// Credit-signal uploads are large by nature; only their two endpoints get the larger limit
+// (the app checks the file's own size again against IMPORT_MAX_MB).
+const maxImportBytes = (Number(process.env.IMPORT_MAX_MB ?? 128) + 1) * 1024 * 1024;
+const importPaths = new Set(["/app/signal-imports", "/api/v1/credit-signal-batches"]);
 const build = await import("./build/server/index.js");
 
 const app = express();
@@ -18,7 +22,7 @@ app.use("/assets", express.static("build/client/assets", { immutable: true, maxA
 app.use(express.static("build/client", { maxAge: "1h", index: false }));
 app.use((req, res, next) => {
   const length = Number(req.headers["content-length"] ?? 0);
-  if (length > maxBodyBytes) {
+  if (length > (importPaths.has(req.path) ? maxImportBytes : maxBodyBytes)) {
     res.status(413).type("text/plain; charset=utf-8").send("请求内容过大 / Request body too large");
     return;
   }

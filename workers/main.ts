@@ -51,6 +51,13 @@ async function main(): Promise<void> {
     { name: JOBS.refreshPlatformStats.name, data: { reason: "schedule" } },
   );
 
+  // Catches a batch whose enqueue was lost between the upload's commit and Redis.
+  await getQueue(JOBS.resumeSignalImports.queue).upsertJobScheduler(
+    "resume-signal-imports-every-minute",
+    { every: 60_000 },
+    { name: JOBS.resumeSignalImports.name, data: {} },
+  );
+
   const heartbeat = async () => {
     const counts = await getQueue(QUEUES.platform).getJobCounts("waiting", "active", "failed", "delayed");
     await getRedis().set(HEARTBEAT_KEY(env.REDIS_PREFIX), new Date().toISOString(), "EX", 90);

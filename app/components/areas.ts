@@ -10,12 +10,21 @@ export type Area = { key: string; path: string; permission: Permission | null; u
 export const AREAS: readonly Area[] = [
   { key: "dashboard", path: "/app", permission: null },
   { key: "enterprise", path: "/app/enterprise", permission: "read:enterprise:own" },
+  { key: "credit", path: "/app/credit", permission: "read:credit-profile:own" },
+  { key: "authorisations", path: "/app/authorisations", permission: "manage:authorisation:own" },
+  { key: "dataAccess", path: "/app/data-access", permission: "read:data-access-log:own" },
+  { key: "myObjections", path: "/app/credit/objections", permission: "raise:objection:own" },
+  { key: "creditReports", path: "/app/credit-reports", permission: "read:credit-report:authorised" },
+  { key: "signalImports", path: "/app/signal-imports", permission: "import:credit-signal:any" },
+  { key: "objections", path: "/app/objections", permission: "handle:objection:any" },
+  { key: "dataAccessAll", path: "/app/data-access-log", permission: "read:data-access-log:any" },
   { key: "institution", path: "/app/institution", permission: "read:institution:institution", unless: "read:institution:any" },
   { key: "institutions", path: "/app/institutions", permission: "read:institution:any" },
   { key: "users", path: "/app/users", permission: "read:user:any" },
   { key: "enterprises", path: "/app/enterprises", permission: "read:enterprise:any" },
   { key: "auditLog", path: "/app/audit", permission: "read:audit-log:any" },
   { key: "health", path: "/app/health", permission: "read:system-health:any" },
+  { key: "apiKeys", path: "/app/api-keys", permission: "manage:api-key:institution" },
 ];
 
 export function visibleAreas(permissions: ReadonlySet<string>): Area[] {

@@ -34,6 +34,10 @@ const EnvSchema = z
     MEILI_API_KEY: z.string().optional(),
     SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
     SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    /** Largest credit-signal file or JSON body accepted, in megabytes. */
+    IMPORT_MAX_MB: z.coerce.number().int().min(1).max(1024).default(128),
+    /** Days the finance office has to answer an objection or a repair request. */
+    OBJECTION_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   })

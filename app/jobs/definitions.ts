@@ -5,7 +5,10 @@ import { z } from "zod";
  * The id makes enqueueing idempotent: the same business event enqueues once.
  * Payloads carry ids only — never secrets or personal data.
  */
-export const QUEUES = { platform: "platform" } as const;
+/** Enterprises evaluated per job: large enough to batch queries, small enough to retry cheaply. */
+export const EVALUATION_CHUNK = 500;
+
+export const QUEUES = { platform: "platform", credit: "credit" } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
@@ -15,6 +18,33 @@ export const JOBS = {
     payload: z.object({ reason: z.enum(["schedule", "seed", "registration", "manual"]) }).strict(),
     /** One pending refresh at a time is enough: later requests fold into it. */
     dedupeId: () => "refresh-platform-stats",
+  },
+  importSignalBatch: {
+    queue: QUEUES.credit,
+    name: "import-signal-batch",
+    payload: z.object({ batchId: z.uuid() }).strict(),
+    /** One job per batch, whoever enqueues it and however often. */
+    jobId: (p: { batchId: string }) => `import-${p.batchId}`,
+  },
+  evaluateEnterprises: {
+    queue: QUEUES.credit,
+    name: "evaluate-enterprises",
+    payload: z
+      .object({
+        enterpriseIds: z.array(z.uuid()).min(1).max(EVALUATION_CHUNK),
+        /** What caused it, e.g. `batch:<id>`; also recorded on each evaluation. */
+        trigger: z.string().regex(/^[a-z-]+(:[0-9a-f-]{1,64})?$/),
+        /** The business key of this chunk: the same event and chunk enqueue once. */
+        key: z.string().regex(/^[a-z0-9-]{1,120}$/),
+      })
+      .strict(),
+    jobId: (p: { key: string }) => `evaluate-${p.key}`,
+  },
+  resumeSignalImports: {
+    queue: QUEUES.credit,
+    name: "resume-signal-imports",
+    payload: z.object({}).strict(),
+    dedupeId: () => "resume-signal-imports",
   },
 } as const;
 

@@ -17,8 +17,30 @@ export function getQueue(name: QueueName): Queue {
 /** Validates the payload and enqueues with the job's business id (idempotent). */
 export async function enqueue<K extends JobKey>(key: K, payload: JobPayload<K>): Promise<void> {
   const job = JOBS[key];
-  const data = job.payload.parse(payload);
-  await getQueue(job.queue).add(job.name, data, { deduplication: { id: job.dedupeId() } });
+  const data = job.payload.parse(payload) as JobPayload<K>;
+  await getQueue(job.queue).add(job.name, data, jobIdentity(key, data));
+}
+
+/**
+ * A job either has a business job id (BullMQ adds it once while it exists) or
+ * folds into one pending run (deduplication), as its definition says.
+ */
+function jobIdentity<K extends JobKey>(key: K, data: JobPayload<K>): { jobId: string } | { deduplication: { id: string } } {
+  const job = JOBS[key] as { jobId?: (p: JobPayload<K>) => string; dedupeId?: () => string };
+  if (job.jobId) return { jobId: job.jobId(data) };
+  return { deduplication: { id: job.dedupeId!() } };
+}
+
+/** Enqueues many jobs of one kind in one round trip, each with its business id. */
+export async function enqueueMany<K extends JobKey>(key: K, payloads: JobPayload<K>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const job = JOBS[key];
+  await getQueue(job.queue).addBulk(
+    payloads.map((p) => {
+      const data = job.payload.parse(p) as JobPayload<K>;
+      return { name: job.name, data, opts: jobIdentity(key, data) };
+    }),
+  );
 }
 
 export async function closeQueues(): Promise<void> {

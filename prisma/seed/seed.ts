@@ -6,7 +6,9 @@
 import { hashPassword } from "~/domain/auth/password.server";
 import { ROLE_DEFINITIONS, type RoleKey } from "~/domain/access/permissions";
 import type { Db } from "~/db.server";
+import { platformToday } from "~/domain/credit/build-snapshot";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
+import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
 import { generateProducts } from "./products";
 import { Random } from "./random";
@@ -103,6 +105,32 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
     }
   }
   log(`products created: ${products}`);
+
+  // Credit data and evaluations: the demo SME has a clean record, the second demo SME
+  // an unrepaired penalty it can ask to repair, everyone else a realistic mix.
+  await seedCreditData(db, {
+    rng,
+    enterprises: enterprises.map((e, i) => ({ ...e, profile: i === 0 ? "good" : i === 1 ? "penalised" : "random" })),
+    institutionId: institutionIds.get("PJ-JRJ")!,
+    createdById: financeUser.get("finance")!,
+    asOf: platformToday(),
+    log,
+  });
+  const demoSme = await db.enterprise.findUniqueOrThrow({ where: { uscc: enterprises[0]!.uscc }, select: { id: true } });
+  const firstBank = institutionIds.get(BANKS[0]![0])!;
+  const granted = await db.authorisation.count({ where: { enterpriseId: demoSme.id, institutionId: firstBank } });
+  if (granted === 0) {
+    await db.authorisation.create({
+      data: {
+        enterpriseId: demoSme.id,
+        institutionId: firstBank,
+        scopes: ["CREDIT_REPORT", "SIGNALS"],
+        purpose: "PRE_LOAN_REVIEW",
+        grantedById: financeUser.get("sme")!,
+        expiresAt: new Date(Date.now() + 180 * 86_400_000),
+      },
+    });
+  }
 
   await refreshPlatformStats(db);
 

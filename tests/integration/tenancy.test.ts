@@ -19,6 +19,14 @@ import * as institutionDetail from "~/routes/app/institution-detail";
 import * as institution from "~/routes/app/institution";
 import * as institutions from "~/routes/app/institutions";
 import * as users from "~/routes/app/users";
+import * as credit from "~/routes/app/credit";
+import * as creditObjections from "~/routes/app/credit-objections";
+import * as authorisations from "~/routes/app/authorisations";
+import * as dataAccess from "~/routes/app/data-access";
+import * as dataAccessLog from "~/routes/app/data-access-log";
+import * as signalImports from "~/routes/app/signal-imports";
+import * as objections from "~/routes/app/objections";
+import * as creditReports from "~/routes/app/credit-reports";
 import { makeActor, makeInstitution, makeUser, outcome, routeContext } from "../helpers";
 
 type LoaderModule = { loader: (args: never) => Promise<unknown> };
@@ -32,6 +40,14 @@ const PAGES: Record<string, { module: LoaderModule; allowed: RoleKey[] }> = {
   "/app/enterprises": { module: enterprises, allowed: ["finance_office"] },
   "/app/audit": { module: audit, allowed: ["finance_office", "regulator", "platform_admin"] },
   "/app/health": { module: health, allowed: ["platform_admin"] },
+  "/app/credit": { module: credit, allowed: ["sme"] },
+  "/app/credit/objections": { module: creditObjections, allowed: ["sme"] },
+  "/app/authorisations": { module: authorisations, allowed: ["sme"] },
+  "/app/data-access": { module: dataAccess, allowed: ["sme"] },
+  "/app/data-access-log": { module: dataAccessLog, allowed: ["regulator"] },
+  "/app/signal-imports": { module: signalImports, allowed: ["finance_office"] },
+  "/app/objections": { module: objections, allowed: ["finance_office"] },
+  "/app/credit-reports": { module: creditReports, allowed: ["bank_admin", "loan_officer"] },
 };
 
 const actors = {} as Record<RoleKey, Actor>;

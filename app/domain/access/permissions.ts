@@ -135,6 +135,7 @@ export const ROLE_DEFINITIONS: readonly RoleDefinition[] = [
       "handle:objection:any",
       "read:monitoring:any",
       "manage:calendar:any",
+      "manage:api-key:institution",
       "read:audit-log:any",
       "read:product:listed",
     ],

@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import type { Db, Tx } from "~/db.server";
+import { appendAudit } from "~/domain/audit/append-audit.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { buildSnapshot, platformToday, type SignalRow } from "./build-snapshot";
+import { evaluate } from "./scorecard/evaluate";
+import { scorecardParamsSha256, snapshotSha256 } from "./scorecard/hash.server";
+import { ACTIVE_SCORECARD_VERSION, SCORECARD_MODELS } from "./scorecard/models";
+import { ScorecardParamsSchema, type ScorecardParams } from "./scorecard/params";
+import { EvaluationSnapshotSchema } from "./scorecard/snapshot";
+
+/** Enterprises evaluated per transaction. */
+const CHUNK = 500;
+
+export type EvaluateOptions = {
+  enterpriseIds: readonly string[];
+  /** What caused it, e.g. `batch:<id>`, `objection:<id>`, `registration`. */
+  trigger: string;
+  /** The day being evaluated (YYYY-MM-DD); today in Asia/Shanghai unless a test pins it. */
+  asOf?: string;
+  /** Run inside the caller's transaction (an upheld objection re-evaluates at once, atomically). */
+  tx?: Tx;
+};
+
+export type EvaluateResult = { evaluated: number; created: number; changed: number };
+
+const registered = new Set<string>();
+
+/**
+ * Records a model version's parameters with their hash, once. A version whose
+ * file was edited after it was first used is refused: scoring changes need a
+ * new version, or stored evaluations could no longer be replayed.
+ */
+export async function ensureModelVersion(db: Db, version: string, params: ScorecardParams): Promise<void> {
+  if (registered.has(version)) return;
+  const sha256 = scorecardParamsSha256(params);
+  const existing = await db.modelVersion.findUnique({ where: { kind_version: { kind: "SCORECARD", version } }, select: { sha256: true } });
+  if (existing && existing.sha256 !== sha256) {
+    throw new Error(`scorecard ${version} differs from the parameters first recorded for it; publish a new version instead`);
+  }
+  if (!existing) {
+    await db.modelVersion.upsert({
+      where: { kind_version: { kind: "SCORECARD", version } },
+      create: { kind: "SCORECARD", version, params: params as unknown as Prisma.InputJsonValue, sha256, activatedAt: new Date() },
+      update: {},
+    });
+  }
+  registered.add(version);
+}
+
+/**
+ * Evaluates the given enterprises with the active scorecard and makes each
+ * result current. Idempotent: an enterprise whose facts (and day) are
+ * unchanged gets no new evaluation, only its existing one is made current.
+ * Rows of the evaluated enterprises are locked for the duration, so two
+ * workers re-evaluating the same enterprise cannot leave the older result current.
+ */
+export async function evaluateEnterprises(db: Db, options: EvaluateOptions): Promise<EvaluateResult> {
+  const version = ACTIVE_SCORECARD_VERSION;
+  const params = SCORECARD_MODELS[version]!;
+  // Registered outside the caller's transaction, so a rolled-back caller cannot un-register it.
+  await ensureModelVersion(db, version, params);
+  const asOf = options.asOf ?? platformToday();
+  const ids = [...new Set(options.enterpriseIds)].sort();
+  const total: EvaluateResult = { evaluated: 0, created: 0, changed: 0 };
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const run = (tx: Tx) => evaluateChunk(tx, chunk, { version, params, asOf, trigger: options.trigger });
+    const result = options.tx ? await run(options.tx) : await db.$transaction(run, { timeout: 120_000, maxWait: 30_000 });
+    total.evaluated += result.evaluated;
+    total.created += result.created;
+    total.changed += result.changed;
+  }
+  return total;
+}
+
+async function evaluateChunk(
+  tx: Tx,
+  ids: string[],
+  model: { version: string; params: ScorecardParams; asOf: string; trigger: string },
+): Promise<EvaluateResult> {
+  const locked = await tx.$queryRaw<{ id: string; foundedOn: Date; size: "MICRO" | "SMALL" | "MEDIUM" | "LARGE"; currentEvaluationId: string | null }[]>`
+    SELECT id::text AS id, "foundedOn", size::text AS size, "currentEvaluationId"::text AS "currentEvaluationId"
+      FROM enterprises WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  if (locked.length === 0) return { evaluated: 0, created: 0, changed: 0 };
+  const signals = await tx.creditSignal.findMany({
+    where: { enterpriseId: { in: locked.map((e) => e.id) }, voidedAt: null },
+    select: {
+      enterpriseId: true,
+      kind: true,
+      naturalKey: true,
+      period: true,
+      grade: true,
+      amountFen: true,
+      count: true,
+      ratioBps: true,
+      severity: true,
+      startsOn: true,
+      endsOn: true,
+      kept: true,
+      repaired: true,
+      details: true,
+    },
+  });
+  const byEnterprise = new Map<string, SignalRow[]>();
+  for (const s of signals) {
+    const list = byEnterprise.get(s.enterpriseId) ?? [];
+    list.push(s);
+    byEnterprise.set(s.enterpriseId, list);
+  }
+
+  const computed = locked.map((e) => {
+    const snapshot = buildSnapshot(e, byEnterprise.get(e.id) ?? [], model.asOf);
+    return { enterprise: e, snapshot, sha256: snapshotSha256(snapshot), result: evaluate(snapshot, model.params) };
+  });
+  const existing = await tx.creditEvaluation.findMany({
+    where: { modelVersion: model.version, OR: computed.map((c) => ({ enterpriseId: c.enterprise.id, inputSha256: c.sha256 })) },
+    select: { id: true, enterpriseId: true, inputSha256: true },
+  });
+  const existingId = new Map(existing.map((e) => [`${e.enterpriseId}:${e.inputSha256}`, e.id]));
+
+  const toCreate: Prisma.CreditEvaluationCreateManyInput[] = [];
+  const current: { enterpriseId: string; evaluationId: string }[] = [];
+  for (const c of computed) {
+    let id = existingId.get(`${c.enterprise.id}:${c.sha256}`);
+    if (!id) {
+      id = randomUUID();
+      toCreate.push({
+        id,
+        enterpriseId: c.enterprise.id,
+        modelVersion: model.version,
+        inputSha256: c.sha256,
+        inputSnapshot: c.snapshot as unknown as Prisma.InputJsonValue,
+        evaluatedOn: new Date(`${model.asOf}T00:00:00Z`),
+        score: c.result.score,
+        grade: c.result.grade,
+        excluded: c.result.excluded,
+        exclusions: c.result.exclusions as unknown as Prisma.InputJsonValue,
+        redListed: c.result.redListed,
+        incentives: c.result.incentives,
+        reasons: c.result.reasons as unknown as Prisma.InputJsonValue,
+        trigger: model.trigger,
+      });
+    }
+    if (c.enterprise.currentEvaluationId !== id) current.push({ enterpriseId: c.enterprise.id, evaluationId: id });
+  }
+  if (toCreate.length > 0) await tx.creditEvaluation.createMany({ data: toCreate });
+  if (current.length > 0) {
+    await tx.$executeRaw`
+      UPDATE enterprises AS e SET "currentEvaluationId" = c.evaluation_id::uuid, "updatedAt" = now()
+        FROM unnest(${current.map((c) => c.enterpriseId)}::text[], ${current.map((c) => c.evaluationId)}::text[]) AS c(enterprise_id, evaluation_id)
+       WHERE e.id = c.enterprise_id::uuid`;
+    await appendAudit(tx, {
+      action: "credit-evaluation.applied",
+      entityType: "credit-evaluation",
+      entityId: model.trigger,
+      summary: {
+        modelVersion: model.version,
+        asOf: model.asOf,
+        changed: current.map((c) => {
+          const r = computed.find((x) => x.enterprise.id === c.enterpriseId)!.result;
+          return { enterpriseId: c.enterpriseId, grade: r.grade, score: r.score, excluded: r.excluded };
+        }),
+      },
+    });
+  }
+  return { evaluated: computed.length, created: toCreate.length, changed: current.length };
+}
+
+export type ReplayResult = { evaluationId: string; modelVersion: string; matches: boolean; stored: unknown; replayed: unknown };
+
+/**
+ * Re-runs a stored evaluation from its own snapshot and the parameters recorded
+ * for its model version, and says whether the result is identical.
+ */
+export async function replayEvaluation(db: Db, evaluationId: string): Promise<ReplayResult> {
+  const stored = await db.creditEvaluation.findUniqueOrThrow({ where: { id: evaluationId } });
+  const model = await db.modelVersion.findUniqueOrThrow({
+    where: { kind_version: { kind: "SCORECARD", version: stored.modelVersion } },
+    select: { params: true },
+  });
+  const snapshot = EvaluationSnapshotSchema.parse(stored.inputSnapshot);
+  const result = evaluate(snapshot, ScorecardParamsSchema.parse(model.params));
+  const storedView = {
+    sha256: stored.inputSha256,
+    score: stored.score,
+    grade: stored.grade,
+    excluded: stored.excluded,
+    exclusions: stored.exclusions,
+    redListed: stored.redListed,
+    incentives: stored.incentives,
+    reasons: stored.reasons,
+  };
+  const replayed = {
+    sha256: snapshotSha256(snapshot),
+    score: result.score,
+    grade: result.grade,
+    excluded: result.excluded,
+    exclusions: JSON.parse(JSON.stringify(result.exclusions)) as unknown,
+    redListed: result.redListed,
+    incentives: result.incentives,
+    reasons: JSON.parse(JSON.stringify(result.reasons)) as unknown,
+  };
+  return { evaluationId, modelVersion: stored.modelVersion, matches: isDeepStrictEqual(storedView, replayed), stored: storedView, replayed };
+}
