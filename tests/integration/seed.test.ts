@@ -6,25 +6,30 @@ import { seedDemo } from "../../prisma/seed/seed";
 
 describe("demo city", () => {
   it("is realistic, complete for every role, and safe to run again", async () => {
-    const { logins } = await seedDemo(prisma, { enterprises: 1000, seed: 42 });
+    const { logins } = await seedDemo(prisma, { enterprises: 400, seed: 42 });
     const counts = async () => ({
       banks: await prisma.institution.count({ where: { kind: "BANK" } }),
       products: await prisma.product.count({ where: { status: "LISTED" } }),
       enterprises: await prisma.enterprise.count(),
       users: await prisma.user.count(),
       events: await prisma.productEvent.count(),
+      signals: await prisma.creditSignal.count(),
+      authorisations: await prisma.authorisation.count(),
     });
     const first = await counts();
     expect(first.banks).toBeGreaterThanOrEqual(15);
     expect(first.products).toBeGreaterThanOrEqual(60);
-    expect(first.enterprises).toBe(1000);
+    expect(first.enterprises).toBe(400);
+    // Credit data went through the import pipeline and every enterprise has a current evaluation.
+    expect(await prisma.creditSignalBatch.count({ where: { status: { not: "APPLIED" } } })).toBe(0);
+    expect(await prisma.enterprise.count({ where: { currentEvaluationId: null } })).toBe(0);
     expect(new Set(logins.map((l) => l.roleKey))).toEqual(new Set(ROLE_DEFINITIONS.map((r) => r.key)));
 
     const enterprises = await prisma.enterprise.findMany({ select: { uscc: true, regionCode: true, name: true } });
     expect(enterprises.every((e) => parseUscc(e.uscc).ok && e.uscc.slice(2, 8) === e.regionCode)).toBe(true);
     expect(enterprises.every((e) => e.regionCode.startsWith("2111") && /有限公司$/.test(e.name))).toBe(true);
 
-    await seedDemo(prisma, { enterprises: 1000, seed: 42 });
+    await seedDemo(prisma, { enterprises: 400, seed: 42 });
     expect(await counts()).toEqual(first);
-  });
+  }, 180_000);
 });

@@ -200,7 +200,15 @@ export function SignalTable(props: { signals: ProfileSignal[]; actions?: (s: Pro
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const columns: TableColumnsType<ProfileSignal> = [
-    { title: t("credit.kind"), dataIndex: "kind", render: (k: string) => t(`signalKinds.${k}`), width: 140 },
+    {
+      title: t("credit.kind"),
+      dataIndex: "kind",
+      render: (k: string) => t(`signalKinds.${k}`),
+      width: 140,
+      // Filter by kind: a profile holds a few hundred monthly records.
+      filters: [...new Set(props.signals.map((s) => s.kind))].map((k) => ({ text: t(`signalKinds.${k}`), value: k })),
+      onFilter: (value, s) => s.kind === value,
+    },
     {
       title: t("credit.value"),
       key: "value",
