@@ -2,11 +2,13 @@ import type { Db } from "~/db.server";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
 import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server";
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
-import { runSignalImport } from "~/domain/credit/import/run-signal-import.server";
+import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
 import { JOBS } from "~/jobs/definitions";
 import { enqueue, enqueueMany } from "~/jobs/enqueue.server";
 
-export type Handler = (db: Db, data: unknown) => Promise<unknown>;
+/** What a handler knows of its delivery: whether a failure now is the last one BullMQ will retry. */
+export type JobMeta = { finalAttempt: boolean };
+export type Handler = (db: Db, data: unknown, meta: JobMeta) => Promise<unknown>;
 
 /**
  * Job name → handler. Each handler validates its payload with the job's schema
@@ -18,9 +20,16 @@ export const HANDLERS: Record<string, Handler> = {
     const values = await refreshPlatformStats(db);
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.toString()]));
   },
-  [JOBS.importSignalBatch.name]: async (db, data) => {
+  [JOBS.importSignalBatch.name]: async (db, data, meta) => {
     const { batchId } = JOBS.importSignalBatch.payload.parse(data);
-    const outcome = await runSignalImport(db, batchId);
+    let outcome;
+    try {
+      outcome = await runSignalImport(db, batchId);
+    } catch (error) {
+      // Out of retries: the batch says so instead of showing "validating" for ever.
+      if (meta.finalAttempt) await markImportFailed(db, batchId, error);
+      throw error;
+    }
     // After the commit: a crash here retries the job, which finds the batch applied and enqueues again (same job ids).
     if ("evaluationJobs" in outcome) {
       await enqueueMany("evaluateEnterprises", outcome.evaluationJobs);

@@ -19,7 +19,7 @@ async function runJob(job: Job): Promise<unknown> {
   const handler = HANDLERS[job.name];
   if (!handler) throw new UnrecoverableError(`unknown job ${job.name}`);
   try {
-    return await handler(prisma, job.data);
+    return await handler(prisma, job.data, { finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
   } catch (error) {
     // A payload that fails its schema will never succeed: give up at once, with the reason recorded.
     if (error instanceof ZodError) throw new UnrecoverableError(`invalid payload: ${error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`);

@@ -46,7 +46,7 @@ describe("worker: refresh-platform-stats", () => {
     await makeInstitution("BANK");
     const worker = new Worker(
       JOBS.refreshPlatformStats.queue,
-      async (job) => HANDLERS[job.name]!(prisma, job.data),
+      async (job) => HANDLERS[job.name]!(prisma, job.data, { finalAttempt: false }),
       { connection: createRedis(), prefix: env.REDIS_PREFIX },
     );
     const done = new Promise<void>((resolve, reject) => {
@@ -63,15 +63,15 @@ describe("worker: refresh-platform-stats", () => {
 
   it("is safe to run twice and gives the same figures", async () => {
     const handler = HANDLERS[JOBS.refreshPlatformStats.name]!;
-    const first = await handler(prisma, { reason: "manual" });
-    const second = await handler(prisma, { reason: "manual" });
+    const first = await handler(prisma, { reason: "manual" }, { finalAttempt: false });
+    const second = await handler(prisma, { reason: "manual" }, { finalAttempt: false });
     expect(second).toEqual(first);
   });
 
   it("refuses a payload that does not match its schema", async () => {
     const handler = HANDLERS[JOBS.refreshPlatformStats.name]!;
-    await expect(handler(prisma, { reason: "because" })).rejects.toBeInstanceOf(ZodError);
-    await expect(handler(prisma, { reason: "manual", secret: "x" })).rejects.toBeInstanceOf(ZodError);
+    await expect(handler(prisma, { reason: "because" }, { finalAttempt: false })).rejects.toBeInstanceOf(ZodError);
+    await expect(handler(prisma, { reason: "manual", secret: "x" }, { finalAttempt: false })).rejects.toBeInstanceOf(ZodError);
   });
 
   it("folds repeated requests into one pending job", async () => {

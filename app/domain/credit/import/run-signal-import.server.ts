@@ -204,6 +204,27 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
   return { status: "APPLIED", rowsTotal, rowsAccepted, rowsRejected, enterprisesAffected: affected, evaluationJobs: await evaluationJobsFor(db, batchId) };
 }
 
+/** Records that a batch could not be imported after every retry; whatever it wrote was rolled back. */
+export async function markImportFailed(db: Db, batchId: string, error: unknown): Promise<void> {
+  const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  await db.$transaction(async (tx) => {
+    const updated = await tx.creditSignalBatch.updateMany({
+      where: { id: batchId, status: { in: ["QUEUED", "VALIDATING", "APPLYING"] } },
+      data: { status: "FAILED", failureReason: reason, finishedAt: new Date() },
+    });
+    if (updated.count === 0) return;
+    const batch = await tx.creditSignalBatch.findUniqueOrThrow({ where: { id: batchId }, select: { createdById: true, institutionId: true } });
+    await appendAudit(tx, {
+      actorUserId: batch.createdById,
+      actorInstitutionId: batch.institutionId,
+      action: "credit-signal-batch.failed",
+      entityType: "credit-signal-batch",
+      entityId: batchId,
+      summary: { reason },
+    });
+  });
+}
+
 async function lookUpEnterprises(db: Db, cache: Map<string, string | null>, usccs: string[]): Promise<void> {
   const missing = [...new Set(usccs.filter((u) => !cache.has(u)))];
   if (missing.length === 0) return;
