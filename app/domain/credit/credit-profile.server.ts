@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { DomainError } from "~/domain/errors";
 import type { Reason } from "./scorecard/evaluate";
+import { SIGNAL_VALUE_SELECT } from "./signal-select.server";
 
 export type SignalStatus = "COUNTED" | "WITHDRAWN" | "CORRECTED" | "REPAIRED";
 
@@ -100,21 +101,9 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
         take: SIGNAL_LIMIT,
         select: {
           id: true,
-          kind: true,
-          naturalKey: true,
           source: true,
           asOf: true,
-          period: true,
-          grade: true,
-          amountFen: true,
-          count: true,
-          ratioBps: true,
-          severity: true,
-          startsOn: true,
-          endsOn: true,
-          kept: true,
-          repaired: true,
-          details: true,
+          ...SIGNAL_VALUE_SELECT,
           voidedAt: true,
           voidReason: true,
           correctedAt: true,

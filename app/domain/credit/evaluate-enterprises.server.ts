@@ -9,6 +9,7 @@ import { scorecardParamsSha256, snapshotSha256 } from "./scorecard/hash.server";
 import { ACTIVE_SCORECARD_VERSION, SCORECARD_MODELS } from "./scorecard/models";
 import { ScorecardParamsSchema, type ScorecardParams } from "./scorecard/params";
 import { EvaluationSnapshotSchema } from "./scorecard/snapshot";
+import { SIGNAL_VALUE_SELECT } from "./signal-select.server";
 
 /** Enterprises evaluated per transaction. */
 const CHUNK = 500;
@@ -86,22 +87,7 @@ async function evaluateChunk(
   if (locked.length === 0) return { evaluated: 0, created: 0, changed: 0 };
   const signals = await tx.creditSignal.findMany({
     where: { enterpriseId: { in: locked.map((e) => e.id) }, voidedAt: null },
-    select: {
-      enterpriseId: true,
-      kind: true,
-      naturalKey: true,
-      period: true,
-      grade: true,
-      amountFen: true,
-      count: true,
-      ratioBps: true,
-      severity: true,
-      startsOn: true,
-      endsOn: true,
-      kept: true,
-      repaired: true,
-      details: true,
-    },
+    select: { enterpriseId: true, ...SIGNAL_VALUE_SELECT },
   });
   const byEnterprise = new Map<string, SignalRow[]>();
   for (const s of signals) {

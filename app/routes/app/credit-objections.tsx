@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation } from "react-router";
 import type { Route } from "./+types/credit-objections";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
+import { ObjectionStatusTag } from "~/components/credit/ObjectionStatusTag";
 import { PagedTable } from "~/components/PagedTable";
 import { describeSignal } from "~/components/credit/signal-text";
 import { env } from "~/config/env.server";
@@ -17,6 +18,7 @@ import { ListQuerySchema } from "~/schemas/admin";
 import { RaiseObjectionSchema, RequestRepairSchema } from "~/schemas/credit";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
 import { readAttachment } from "~/web/uploads.server";
+import { SIGNAL_VALUE_SELECT } from "~/domain/credit/signal-select.server";
 
 export const meta: Route.MetaFunction = () => [{ title: "异议与信用修复 · 信易贷" }];
 
@@ -31,22 +33,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     signalId && /^[0-9a-f-]{36}$/.test(signalId) && actor.enterprise
       ? await prisma.creditSignal.findFirst({
           where: { id: signalId, enterpriseId: actor.enterprise.id },
-          select: {
-            id: true,
-            kind: true,
-            naturalKey: true,
-            period: true,
-            grade: true,
-            amountFen: true,
-            count: true,
-            severity: true,
-            startsOn: true,
-            endsOn: true,
-            kept: true,
-            repaired: true,
-            details: true,
-            source: true,
-          },
+          select: { id: true, source: true, ...SIGNAL_VALUE_SELECT },
         })
       : null;
   const list = await orHttpError(() => listObjections({ actor, scope: "own", page: query.page, pageSize: query.pageSize }));
@@ -175,12 +162,7 @@ export default function CreditObjectionsPage({ loaderData, actionData }: Route.C
             {
               title: t("common.status"),
               key: "status",
-              render: (_, r) => (
-                <Tag color={r.status === "OPEN" ? "orange" : r.status === "UPHELD" ? "green" : "default"}>
-                  {t(`objections.statuses.${r.status}`)}
-                  {r.remedy ? ` · ${t(`objections.remedies.${r.remedy}`)}` : ""}
-                </Tag>
-              ),
+              render: (_, r) => <ObjectionStatusTag status={r.status} remedy={r.remedy} />,
             },
             { title: t("objections.dueOn"), dataIndex: "dueOn" },
             { title: t("objections.resolution"), dataIndex: "resolution", render: (v: string | null) => v ?? "—" },

@@ -2,6 +2,7 @@ import { Segmented, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import type { Route } from "./+types/objections";
+import { ObjectionStatusTag } from "~/components/credit/ObjectionStatusTag";
 import { PagedTable } from "~/components/PagedTable";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { listObjections } from "~/domain/credit/objections/list-objections.server";
@@ -84,12 +85,7 @@ export default function ObjectionsPage({ loaderData }: Route.ComponentProps) {
           {
             title: t("common.status"),
             key: "status",
-            render: (_, r) => (
-              <Tag color={r.status === "OPEN" ? "orange" : r.status === "UPHELD" ? "green" : "default"}>
-                {t(`objections.statuses.${r.status}`)}
-                {r.remedy ? ` · ${t(`objections.remedies.${r.remedy}`)}` : ""}
-              </Tag>
-            ),
+            render: (_, r) => <ObjectionStatusTag status={r.status} remedy={r.remedy} />,
           },
           {
             title: t("common.actions"),

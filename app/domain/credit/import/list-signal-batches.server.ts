@@ -3,7 +3,8 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { SignalKindKey } from "../signal-kinds";
 
-const BATCH_SELECT = {
+/** The columns of a batch shown to the finance office and returned by the API. */
+export const BATCH_SELECT = {
   id: true,
   kind: true,
   source: true,

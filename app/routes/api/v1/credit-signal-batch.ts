@@ -1,3 +1,4 @@
+import { BATCH_SELECT } from "~/domain/credit/import/list-signal-batches.server";
 import { z } from "zod";
 import type { Route } from "./+types/credit-signal-batch";
 import { prisma } from "~/db.server";
@@ -50,27 +51,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     const { errorsAfterLine } = parsed.data;
     const batch = await prisma.creditSignalBatch.findFirst({
       where: { id: params.batchId, institutionId: actor.institution!.id },
-      select: {
-        id: true,
-        kind: true,
-        source: true,
-        fileName: true,
-        format: true,
-        fileSha256: true,
-        sizeBytes: true,
-        policy: true,
-        status: true,
-        rowsTotal: true,
-        bytesDone: true,
-        rowsDone: true,
-        rowsAccepted: true,
-        rowsRejected: true,
-        enterprisesAffected: true,
-        failureReason: true,
-        createdAt: true,
-        startedAt: true,
-        finishedAt: true,
-      },
+      select: BATCH_SELECT,
     });
     if (!batch) return apiError(404, "notFound", {}, request);
 
