@@ -8,6 +8,8 @@ export type SignalStatus = "COUNTED" | "WITHDRAWN" | "CORRECTED" | "REPAIRED";
 /** Months shown in the trend charts. */
 export const TREND_MONTHS = 24;
 const HISTORY_LIMIT = 50;
+/** Kinds that record an event rather than a monthly figure, in the order a reader weighs them. */
+const EVENT_KINDS = ["DISHONEST_DEBTOR", "ADMIN_PENALTY", "RED_LIST", "CREDIT_COMMITMENT", "TAX_GRADE"] as const;
 const SIGNAL_LIMIT = 500;
 
 function lastMonths(count: number, now = new Date()): string[] {
@@ -94,23 +96,36 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
     }
   }
 
-  const signals = parts.signals
-    ? await prisma.creditSignal.findMany({
-        where: { enterpriseId },
-        orderBy: [{ kind: "asc" }, { naturalKey: "desc" }],
-        take: SIGNAL_LIMIT,
-        select: {
-          id: true,
-          source: true,
-          asOf: true,
-          ...SIGNAL_VALUE_SELECT,
-          voidedAt: true,
-          voidReason: true,
-          correctedAt: true,
-          objections: { where: { status: "OPEN" }, select: { id: true, kind: true, dueOn: true } },
-        },
-      })
-    : [];
+  // Records that weigh most (court, penalties, lists, commitments, tax grade) come first; monthly
+  // figures follow, newest first, limited to the trend window so a long history cannot crowd them out.
+  const select = {
+    id: true,
+    source: true,
+    asOf: true,
+    ...SIGNAL_VALUE_SELECT,
+    voidedAt: true,
+    voidReason: true,
+    correctedAt: true,
+    objections: { where: { status: "OPEN" as const }, select: { id: true, kind: true, dueOn: true } },
+  };
+  const [events, monthlyFacts] = parts.signals
+    ? await Promise.all([
+        prisma.creditSignal.findMany({
+          where: { enterpriseId, kind: { in: [...EVENT_KINDS] } },
+          orderBy: [{ startsOn: "desc" }, { naturalKey: "desc" }],
+          take: SIGNAL_LIMIT,
+          select,
+        }),
+        prisma.creditSignal.findMany({
+          where: { enterpriseId, kind: { notIn: [...EVENT_KINDS] }, period: { gte: months[0]! } },
+          orderBy: [{ period: "desc" }, { kind: "asc" }, { naturalKey: "asc" }],
+          take: SIGNAL_LIMIT,
+          select,
+        }),
+      ])
+    : [[], []];
+  const rank = (kind: string) => EVENT_KINDS.indexOf(kind as (typeof EVENT_KINDS)[number]);
+  const signals = [...events.sort((a, b) => rank(a.kind) - rank(b.kind)), ...monthlyFacts];
 
   const ev = enterprise.currentEvaluation;
   return {
