@@ -97,7 +97,7 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
   }
 
   // Records that weigh most (court, penalties, lists, commitments, tax grade) come first; monthly
-  // figures follow, newest first, limited to the trend window so a long history cannot crowd them out.
+  // figures follow, newest first; each part has its own bound so a long monthly history cannot crowd out a penalty.
   const select = {
     id: true,
     source: true,
@@ -117,7 +117,7 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
           select,
         }),
         prisma.creditSignal.findMany({
-          where: { enterpriseId, kind: { notIn: [...EVENT_KINDS] }, period: { gte: months[0]! } },
+          where: { enterpriseId, kind: { notIn: [...EVENT_KINDS] } },
           orderBy: [{ period: "desc" }, { kind: "asc" }, { naturalKey: "asc" }],
           take: SIGNAL_LIMIT,
           select,
