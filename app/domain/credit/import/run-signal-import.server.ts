@@ -27,6 +27,7 @@ const LOOKUP_CHUNK = 2_000;
 const WRITE_CHUNK = 5_000;
 const ERROR_FLUSH = 1_000;
 const PROGRESS_EVERY_MS = 500;
+const ANALYZE_AFTER_ROWS = 10_000;
 
 export type ImportOutcome = {
   status: "APPLIED" | "REJECTED";
@@ -171,11 +172,28 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
     async (tx) => {
       const changed = new Set<string>();
       let chunk: ValidRow[] = [];
+      // One upsert in flight while the next chunk is read and validated: Node and PostgreSQL work at the same time.
+      let inFlight: Promise<void> = Promise.resolve();
+      let failure: unknown = null;
+      const settle = async () => {
+        await inFlight;
+        if (failure) throw failure;
+      };
       const write = async () => {
-        for (const id of await upsertSignals(tx, { kind: definition.kind, batchId, source: batch.source }, chunk, enterpriseIds)) changed.add(id);
-        written += chunk.length;
+        const rows = chunk;
         chunk = [];
-        progress.set({ rowsDone: written });
+        await settle();
+        // The failure is kept and rethrown at the next settle, so it never goes unhandled meanwhile.
+        inFlight = upsertSignals(tx, { kind: definition.kind, batchId, source: batch.source }, rows, enterpriseIds).then(
+          (ids) => {
+            for (const id of ids) changed.add(id);
+            written += rows.length;
+            progress.set({ rowsDone: written });
+          },
+          (error: unknown) => {
+            failure = error;
+          },
+        );
       };
       for await (const event of events()) {
         if (event.type !== "row" || badLines.has(event.row.line)) continue;
@@ -185,6 +203,7 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
         if (chunk.length >= WRITE_CHUNK) await write();
       }
       if (chunk.length > 0) await write();
+      await settle();
       // No progress write may land after the final status.
       await progress.flush();
       progress.cancel();
@@ -201,6 +220,8 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
+  // Re-evaluation reads these facts next; after a large batch, fresh statistics keep its plans on the indexes.
+  if (written >= ANALYZE_AFTER_ROWS) await db.$executeRawUnsafe("ANALYZE credit_signals");
   return { status: "APPLIED", rowsTotal, rowsAccepted, rowsRejected, enterprisesAffected: affected, evaluationJobs: await evaluationJobsFor(db, batchId) };
 }
 

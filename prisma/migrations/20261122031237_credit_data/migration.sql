@@ -86,6 +86,9 @@ CREATE INDEX "credit_signal_batch_errors_batchId_line_idx" ON "credit_signal_bat
 -- CreateIndex
 CREATE UNIQUE INDEX "enterprises_currentEvaluationId_key" ON "enterprises"("currentEvaluationId");
 
+-- CreateIndex
+CREATE INDEX "credit_signals_batchId_idx" ON "credit_signals"("batchId");
+
 -- AddForeignKey
 ALTER TABLE "enterprises" ADD CONSTRAINT "enterprises_currentEvaluationId_fkey" FOREIGN KEY ("currentEvaluationId") REFERENCES "credit_evaluations"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
