@@ -55,7 +55,11 @@ export default function SignalImportPage({ loaderData }: Route.ComponentProps) {
             showIcon
             role="status"
             data-testid="batch-summary"
-            title={t("imports.appliedSummary", { accepted: batch.rowsAccepted, rejected: batch.rowsRejected, enterprises: batch.enterprisesAffected })}
+            title={t("imports.appliedSummary", {
+              accepted: formatNumber(batch.rowsAccepted, locale),
+              rejected: formatNumber(batch.rowsRejected, locale),
+              enterprises: formatNumber(batch.enterprisesAffected, locale),
+            })}
           />
         )}
         {batch.status === "REJECTED" && (
@@ -64,7 +68,7 @@ export default function SignalImportPage({ loaderData }: Route.ComponentProps) {
             showIcon
             role="status"
             data-testid="batch-summary"
-            title={t("imports.rejectedSummary", { rejected: batch.rowsRejected })}
+            title={t("imports.rejectedSummary", { rejected: formatNumber(batch.rowsRejected, locale) })}
             description={batch.policy === "ALL_OR_NOTHING" ? t("imports.rejectedPolicy") : undefined}
           />
         )}
@@ -87,10 +91,10 @@ export default function SignalImportPage({ loaderData }: Route.ComponentProps) {
           <Descriptions.Item label={t("imports.createdAt")}>{formatDateTime(batch.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={t("imports.startedAt")}>{batch.startedAt ? formatDateTime(batch.startedAt) : "—"}</Descriptions.Item>
           <Descriptions.Item label={t("imports.finishedAt")}>{batch.finishedAt ? formatDateTime(batch.finishedAt) : "—"}</Descriptions.Item>
-          <Descriptions.Item label={t("imports.rows")}>{batch.rowsTotal ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label={t("imports.accepted")}>{batch.rowsAccepted}</Descriptions.Item>
-          <Descriptions.Item label={t("imports.rejected")}>{batch.rowsRejected}</Descriptions.Item>
-          <Descriptions.Item label={t("imports.enterprisesAffected")}>{batch.enterprisesAffected}</Descriptions.Item>
+          <Descriptions.Item label={t("imports.rows")}>{batch.rowsTotal === null ? "—" : formatNumber(batch.rowsTotal, locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("imports.accepted")}>{formatNumber(batch.rowsAccepted, locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("imports.rejected")}>{formatNumber(batch.rowsRejected, locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("imports.enterprisesAffected")}>{formatNumber(batch.enterprisesAffected, locale)}</Descriptions.Item>
         </Descriptions>
       </Card>
       <Card

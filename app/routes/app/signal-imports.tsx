@@ -1,9 +1,9 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Alert, Button, Card, Col, Collapse, Form as AntForm, Input, Radio, Row, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Collapse, Form as AntForm, Input, Radio, Row, Select, Space, Table, Tag, Typography } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { Form, Link, data, useNavigation, useRevalidator } from "react-router";
+import { Form, Link, data, useNavigate, useNavigation, useRevalidator, useSearchParams } from "react-router";
 import type { Route } from "./+types/signal-imports";
 import { BATCH_IN_PROGRESS, BatchProgress } from "~/components/credit/BatchProgress";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
@@ -101,6 +101,8 @@ export default function SignalImportsPage({ loaderData, actionData }: Route.Comp
   const { t } = useTranslation();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
   const [form, fields] = useForm<{ kind: string; source: string; policy: string; file?: File }>({
     lastResult: actionData?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignalUploadSchema }),
@@ -204,7 +206,25 @@ export default function SignalImportsPage({ loaderData, actionData }: Route.Comp
           </Card>
         </Col>
       </Row>
-      <Card title={t("imports.batches")} style={{ marginTop: 16 }}>
+      <Card
+        title={t("imports.batches")}
+        style={{ marginTop: 16 }}
+        extra={
+          <Select
+            aria-label={t("imports.kind")}
+            style={{ minWidth: 160 }}
+            value={params.get("kind") ?? ""}
+            options={[{ value: "", label: t("imports.kindFilter") }, ...SIGNAL_KINDS.map((k) => ({ value: k, label: t(`signalKinds.${k}`) }))]}
+            onChange={(value: string) => {
+              const next = new URLSearchParams(params);
+              if (value) next.set("kind", value);
+              else next.delete("kind");
+              next.delete("page");
+              void navigate(`?${next.toString()}`);
+            }}
+          />
+        }
+      >
         <PagedTable
           testId="batches"
           rows={loaderData.rows}
