@@ -1,8 +1,14 @@
 import {
   AuditOutlined,
   BankOutlined,
+  CloudUploadOutlined,
   DashboardOutlined,
+  EyeOutlined,
+  FileSearchOutlined,
   HeartOutlined,
+  IssuesCloseOutlined,
+  KeyOutlined,
+  SafetyCertificateOutlined,
   ShopOutlined,
   TeamOutlined,
   UserOutlined,
@@ -23,6 +29,15 @@ const ICONS: Record<string, React.ReactNode> = {
   enterprises: <ShopOutlined />,
   auditLog: <AuditOutlined />,
   health: <HeartOutlined />,
+  credit: <SafetyCertificateOutlined />,
+  authorisations: <KeyOutlined />,
+  dataAccess: <EyeOutlined />,
+  myObjections: <IssuesCloseOutlined />,
+  creditReports: <FileSearchOutlined />,
+  signalImports: <CloudUploadOutlined />,
+  objections: <IssuesCloseOutlined />,
+  dataAccessAll: <EyeOutlined />,
+  apiKeys: <KeyOutlined />,
 };
 
 export type ShellActor = {

@@ -128,6 +128,13 @@ export const en: Messages = {
     choose: "Choose",
   },
   dashboard: {
+    figures: {
+      creditGrade: "Credit grade · score",
+      openObjections: "Open objections and repairs",
+      overdueObjections: "Past their due date",
+      importsRunning: "Imports in progress",
+      liveAuthorisations: "Live authorisations from enterprises",
+    },
     welcome: "Hello, {{name}}",
     roleLine: "Signed in as {{role}} · {{org}}",
     areasTitle: "What you can do here",

@@ -124,6 +124,13 @@ export const zhCN = {
     choose: "请选择",
   },
   dashboard: {
+    figures: {
+      creditGrade: "信用等级 · 信用分",
+      openObjections: "待处理异议与修复",
+      overdueObjections: "已超期未答复",
+      importsRunning: "正在进行的导入",
+      liveAuthorisations: "有效的企业授权",
+    },
     welcome: "{{name}}，您好",
     roleLine: "当前身份：{{role}} · {{org}}",
     areasTitle: "您可以使用的功能",
