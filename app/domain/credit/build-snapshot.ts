@@ -6,23 +6,10 @@ import type {
   TaxGrade,
   UtilityType,
 } from "./scorecard/snapshot";
+import type { StoredSignal } from "./signal-kinds";
 
 /** The columns of a stored fact the scorecard reads (withdrawn facts are never passed in). */
-export type SignalRow = {
-  kind: string;
-  naturalKey: string;
-  period: string | null;
-  grade: string | null;
-  amountFen: bigint | null;
-  count: number | null;
-  ratioBps: number | null;
-  severity: string | null;
-  startsOn: Date | null;
-  endsOn: Date | null;
-  kept: boolean | null;
-  repaired: boolean;
-  details: unknown;
-};
+export type SignalRow = Omit<StoredSignal, "asOf"> & { kind: string; ratioBps: number | null };
 
 /** Monthly facts older than this are left out: the scorecard looks back two years at most. */
 export const SNAPSHOT_MONTHS = 24;
