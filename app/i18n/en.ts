@@ -377,6 +377,7 @@ export const en: Messages = {
     noErrors: "No errors",
     leaveHint: "The import runs in the background: you can leave this page and come back later.",
     kindFilter: "All kinds",
+    filterByKind: "Filter by kind",
   },
   consent: {
     title: "Data authorisations",

@@ -373,6 +373,7 @@ export const zhCN = {
     noErrors: "没有错误",
     leaveHint: "导入在后台进行，可以离开此页面，稍后回来查看结果。",
     kindFilter: "全部类别",
+    filterByKind: "按数据类别筛选",
   },
   consent: {
     title: "数据授权",

@@ -211,7 +211,7 @@ export default function SignalImportsPage({ loaderData, actionData }: Route.Comp
         style={{ marginTop: 16 }}
         extra={
           <Select
-            aria-label={t("imports.kind")}
+            aria-label={t("imports.filterByKind")}
             style={{ minWidth: 160 }}
             value={params.get("kind") ?? ""}
             options={[{ value: "", label: t("imports.kindFilter") }, ...SIGNAL_KINDS.map((k) => ({ value: k, label: t(`signalKinds.${k}`) }))]}
