@@ -3,6 +3,8 @@ import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
 import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server";
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
 import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
+import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";
+import { getSearchIndex } from "~/domain/search/search.server";
 import { JOBS } from "~/jobs/definitions";
 import { enqueue, enqueueMany } from "~/jobs/enqueue.server";
 
@@ -41,6 +43,10 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.evaluateEnterprises.name]: async (db, data) => {
     const payload = JOBS.evaluateEnterprises.payload.parse(data);
     return evaluateEnterprises(db, { enterpriseIds: payload.enterpriseIds, trigger: payload.trigger });
+  },
+  [JOBS.drainSearchOutbox.name]: async (db, data) => {
+    JOBS.drainSearchOutbox.payload.parse(data);
+    return drainSearchOutbox(db, await getSearchIndex());
   },
   [JOBS.resumeSignalImports.name]: async (db, data) => {
     JOBS.resumeSignalImports.payload.parse(data);

@@ -6,6 +6,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { ZodError } from "zod";
 import { env } from "~/config/env.server";
 import { prisma } from "~/db.server";
+import { getSearchIndex } from "~/domain/search/search.server";
 import { HEARTBEAT_KEY, JOBS, QUEUES } from "~/jobs/definitions";
 import { closeQueues, getQueue } from "~/jobs/enqueue.server";
 import { createRedis, getRedis } from "~/redis.server";
@@ -49,6 +50,14 @@ async function main(): Promise<void> {
     "refresh-platform-stats-every-10-minutes",
     { every: 10 * 60_000 },
     { name: JOBS.refreshPlatformStats.name, data: { reason: "schedule" } },
+  );
+
+  // Index settings are code (search/indexes.ts): applied at every start, idempotently.
+  await (await getSearchIndex()).applySettings();
+  await getQueue(JOBS.drainSearchOutbox.queue).upsertJobScheduler(
+    "drain-search-outbox-every-10-seconds",
+    { every: 10_000 },
+    { name: JOBS.drainSearchOutbox.name, data: { reason: "schedule" } },
   );
 
   // Catches a batch whose enqueue was lost between the upload's commit and Redis.

@@ -8,7 +8,7 @@ import { z } from "zod";
 /** Enterprises evaluated per job: large enough to batch queries, small enough to retry cheaply. */
 export const EVALUATION_CHUNK = 500;
 
-export const QUEUES = { platform: "platform", credit: "credit" } as const;
+export const QUEUES = { platform: "platform", credit: "credit", search: "search" } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
@@ -39,6 +39,13 @@ export const JOBS = {
       })
       .strict(),
     jobId: (p: { key: string }) => `evaluate-${p.key}`,
+  },
+  drainSearchOutbox: {
+    queue: QUEUES.search,
+    name: "drain-search-outbox",
+    payload: z.object({ reason: z.enum(["schedule", "change"]) }).strict(),
+    /** One pending drain is enough: it takes every event waiting when it runs. */
+    dedupeId: () => "drain-search-outbox",
   },
   resumeSignalImports: {
     queue: QUEUES.credit,

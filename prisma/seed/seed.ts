@@ -8,6 +8,8 @@ import { ROLE_DEFINITIONS, type RoleKey } from "~/domain/access/permissions";
 import type { Db } from "~/db.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
+import { rebuildSearchIndex } from "~/domain/outbox/search-outbox.server";
+import { getSearchIndex } from "~/domain/search/search.server";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
 import { generateProducts } from "./products";
@@ -131,6 +133,11 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
       },
     });
   }
+
+  // The product supermarket's index, rebuilt from what was just seeded.
+  const search = await getSearchIndex();
+  const indexed = await rebuildSearchIndex(db, search, "products");
+  log(`search index (${search.backend}): ${indexed.documents} products`);
 
   await refreshPlatformStats(db);
 

@@ -4,7 +4,7 @@
  * database, copied from the migrated template), one by executing the SQL Prisma
  * derives from schema.prisma alone — and their catalogs compared: tables,
  * columns (type, nullability, default), enums and their order, indexes, keys
- * and foreign keys. Triggers, functions and CHECK constraints, which
+ * and foreign keys. Triggers, functions, CHECK constraints and GIN indexes, which
  * schema.prisma cannot express, are compared separately against a known list.
  */
 import pg from "pg";
@@ -18,7 +18,8 @@ const CATALOG_QUERIES = {
   enums: `SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS labels
           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY t.typname`,
   indexes: `SELECT tablename, indexname, indexdef FROM pg_indexes
-            WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename, indexname`,
+            WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' AND indexdef NOT LIKE '% USING gin %'
+            ORDER BY tablename, indexname`,
   constraints: `SELECT conrelid::regclass::text AS tbl, conname, contype, pg_get_constraintdef(oid) AS def
                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p','u','f')
                   AND conrelid::regclass::text <> '_prisma_migrations'
@@ -37,6 +38,8 @@ async function catalog(url: string): Promise<Catalog> {
       SELECT 'trigger:' || tgname AS item FROM pg_trigger WHERE NOT tgisinternal
       UNION ALL SELECT 'function:' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
       UNION ALL SELECT 'check:' || conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'c'
+      -- GIN indexes on columns schema.prisma cannot type (tsvector) are hand-written.
+      UNION ALL SELECT 'index:' || indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '% USING gin %'
       ORDER BY 1`);
     return { ...(out as Record<keyof typeof CATALOG_QUERIES, unknown[]>), extras: extras.rows.map((r: { item: string }) => r.item) };
   } finally {
@@ -69,6 +72,8 @@ describe("migrations", () => {
     expect(migrated.extras).toEqual([
       "check:memberships_one_home",
       "function:audit_log_refuse_change",
+      "index:search_documents_document_idx",
+      "index:search_documents_searchText_idx",
       "trigger:audit_log_no_truncate",
       "trigger:audit_log_no_update_delete",
     ]);

@@ -1,0 +1,76 @@
+import type { Db, Tx } from "~/db.server";
+import { INDEXES, type IndexName } from "../../../search/indexes";
+import { currentDocuments, searchableIds } from "../search/documents.server";
+import type { SearchIndex } from "../search/search-index";
+
+/**
+ * Search stays in step with the database through a transactional outbox: a
+ * change to a product or a need writes an event in the same transaction, and
+ * the worker drains the events into the SearchIndex. A crash between the
+ * database write and the index write loses nothing — the event is still
+ * there — and draining an event twice is harmless, because the index is set
+ * from the record's current state, not from the event.
+ */
+
+const TOPIC_PREFIX = "search.";
+const BATCH = 500;
+
+export async function recordSearchChange(tx: Tx, index: IndexName, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.outboxEvent.createMany({ data: ids.map((id) => ({ topic: `${TOPIC_PREFIX}${index}`, aggregateId: id })) });
+}
+
+/**
+ * Applies pending search events, oldest first, in batches. Events are claimed
+ * with SKIP LOCKED, so several workers can drain at once without doing the
+ * same work; a batch whose index write fails stays pending (and counts an attempt).
+ */
+export async function drainSearchOutbox(db: Db, search: SearchIndex, maxBatches = 20): Promise<{ applied: number }> {
+  let applied = 0;
+  for (let b = 0; b < maxBatches; b++) {
+    let claimed: { id: bigint; topic: string; aggregateId: string }[] = [];
+    try {
+      const done = await db.$transaction(
+        async (tx) => {
+          claimed = await tx.$queryRaw<{ id: bigint; topic: string; aggregateId: string }[]>`
+            SELECT id, topic, "aggregateId" FROM outbox_events
+             WHERE "processedAt" IS NULL AND topic LIKE ${`${TOPIC_PREFIX}%`}
+             ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+          if (claimed.length === 0) return 0;
+          for (const index of Object.keys(INDEXES) as IndexName[]) {
+            const ids = claimed.filter((e) => e.topic === `${TOPIC_PREFIX}${index}`).map((e) => e.aggregateId);
+            if (ids.length === 0) continue;
+            const { upsert, remove } = await currentDocuments(db, index, ids);
+            await search.upsert(index, upsert);
+            await search.remove(index, remove);
+          }
+          await tx.$executeRaw`UPDATE outbox_events SET "processedAt" = now(), attempts = attempts + 1 WHERE id = ANY(${claimed.map((e) => e.id)}::bigint[])`;
+          return claimed.length;
+        },
+        { timeout: 120_000 },
+      );
+      if (done === 0) break;
+      applied += done;
+    } catch (error) {
+      if (claimed.length > 0) {
+        const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        await db.$executeRaw`UPDATE outbox_events SET attempts = attempts + 1, "lastError" = ${reason} WHERE id = ANY(${claimed.map((e) => e.id)}::bigint[])`;
+      }
+      throw error;
+    }
+  }
+  return { applied };
+}
+
+/** Empties an index and fills it again from the database: after a model change, a lost index, or a new backend. */
+export async function rebuildSearchIndex(db: Db, search: SearchIndex, index: IndexName): Promise<{ documents: number }> {
+  await search.applySettings();
+  await search.clear(index);
+  let documents = 0;
+  for await (const ids of searchableIds(db, index)) {
+    const { upsert } = await currentDocuments(db, index, ids);
+    await search.upsert(index, upsert);
+    documents += upsert.length;
+  }
+  return { documents };
+}
