@@ -2,7 +2,8 @@ import { ErrorStatusCode, Meilisearch, MeilisearchApiError } from "meilisearch";
 import type { EnqueuedTaskPromise, Index, Settings, SearchParams, Task } from "meilisearch";
 import { INDEXES } from "../../../search/indexes";
 import type { IndexDefinition, IndexName } from "../../../search/indexes";
-import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_UPSERT_BATCH } from "./search-index";
+import { ARRAY_JOINER, assertFilter, assertSort, attributeText, checkFacets, pageWindow, truncateQuery } from "./query";
+import { MAX_RESULT_WINDOW, MAX_UPSERT_BATCH } from "./search-index";
 import type { Highlight, SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult } from "./search-index";
 
 /**
@@ -21,11 +22,8 @@ export type MeiliSearchOptions = {
 /** Control characters no product text contains, so they cannot be confused with the document's own text. */
 export const HIGHLIGHT_PRE = "\u0002";
 export const HIGHLIGHT_POST = "\u0003";
-/** How the elements of an array attribute (scenario tags) are joined into one highlighted text. */
-export const ARRAY_JOINER = "、";
-
 /** Exact `totalHits` needs every match ranked; our indexes hold tens of thousands of documents at most. */
-export const MAX_TOTAL_HITS = 100_000;
+export const MAX_TOTAL_HITS = MAX_RESULT_WINDOW;
 export const MAX_VALUES_PER_FACET = 200;
 /** Chinese text with Latin names (bank abbreviations, "ETC"): jieba for Han, the Latin pipeline for the rest. */
 export const SEARCH_LOCALES = ["cmn", "eng"] as const;
@@ -85,10 +83,6 @@ export function formatFilterNumber(n: number): string {
   return n.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
 }
 
-function fieldKind(def: IndexDefinition, field: string): "keyword" | "number" | undefined {
-  return Object.hasOwn(def.filterable, field) ? def.filterable[field] : undefined;
-}
-
 /**
  * The filter array for a query: one condition per element, which Meilisearch
  * ANDs together. Refuses any attribute the definition does not declare with
@@ -97,38 +91,21 @@ function fieldKind(def: IndexDefinition, field: string): "keyword" | "number" | 
 export function buildFilter(def: IndexDefinition, query: Pick<SearchQuery, "equals" | "ranges">): string[] {
   const filter: string[] = [];
   for (const [field, values] of Object.entries(query.equals ?? {})) {
-    if (fieldKind(def, field) !== "keyword") {
-      throw new Error(`"${field}" is not a keyword filter of the ${def.uid} index`);
-    }
+    assertFilter(def, field, "keyword");
     filter.push(`${field} IN [${values.map(quoteFilterValue).join(", ")}]`);
   }
   for (const [field, range] of Object.entries(query.ranges ?? {})) {
-    if (fieldKind(def, field) !== "number") {
-      throw new Error(`"${field}" is not a number filter of the ${def.uid} index`);
-    }
+    assertFilter(def, field, "number");
     if (range.min !== undefined) filter.push(`${field} >= ${formatFilterNumber(range.min)}`);
     if (range.max !== undefined) filter.push(`${field} <= ${formatFilterNumber(range.max)}`);
   }
   return filter;
 }
 
-export function checkFacets(def: IndexDefinition, facets: readonly string[]): string[] {
-  for (const f of facets) {
-    if (!def.facets.includes(f)) throw new Error(`"${f}" is not a facet of the ${def.uid} index`);
-  }
-  return [...new Set(facets)];
-}
-
 export function buildSort(def: IndexDefinition, sort: SearchQuery["sort"]): string[] | undefined {
   if (!sort) return undefined;
-  if (!def.sortable.includes(sort.field)) throw new Error(`"${sort.field}" is not sortable in the ${def.uid} index`);
-  if (sort.direction !== "asc" && sort.direction !== "desc") throw new Error(`unknown sort direction "${String(sort.direction)}"`);
+  assertSort(def, sort);
   return [`${sort.field}:${sort.direction}`];
-}
-
-function clampInt(n: number, min: number, max: number): number {
-  if (!Number.isFinite(n)) return min;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
 }
 
 /** The complete search request for a query (validated, bounded). */
@@ -138,9 +115,7 @@ export function buildSearchParams(def: IndexDefinition, query: SearchQuery): { q
   const filter = buildFilter(def, query);
   const facets = checkFacets(def, query.facets ?? []);
   const sort = buildSort(def, query.sort);
-  const hitsPerPage = clampInt(query.pageSize, 1, MAX_PAGE_SIZE);
-  // Pages past maxTotalHits are empty anyway; the bound keeps page × size an ordinary number.
-  const page = clampInt(query.page, 1, Math.ceil(MAX_TOTAL_HITS / hitsPerPage) + 1);
+  const { page, pageSize: hitsPerPage } = pageWindow(query);
   const params: PagedSearchParams = {
     // page/hitsPerPage (not offset/limit) make Meilisearch count totalHits exactly.
     page,
@@ -152,7 +127,7 @@ export function buildSearchParams(def: IndexDefinition, query: SearchQuery): { q
   if (filter.length > 0) params.filter = filter;
   if (facets.length > 0) params.facets = facets;
   if (sort) params.sort = sort;
-  return { q: [...query.q].slice(0, MAX_QUERY_LENGTH).join(""), params };
+  return { q: truncateQuery(query.q), params };
 }
 
 /** Appends a part, merging it into the previous one when both are (un)matched. */
@@ -182,19 +157,9 @@ export function parseHighlighted(formatted: string, pre = HIGHLIGHT_PRE, post = 
   return parts;
 }
 
+/** A scalar's text (an array element or a whole attribute); undefined for anything else. */
 function asText(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return undefined;
-}
-
-/** The text an attribute's value shows as: arrays (scenario tags) joined with "、". */
-function displayText(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    const texts = value.map(asText);
-    return texts.every((t) => t !== undefined) ? texts.join(ARRAY_JOINER) : undefined;
-  }
-  return asText(value);
+  return Array.isArray(value) ? undefined : attributeText(value);
 }
 
 function highlightValue(formatted: unknown): Highlight | undefined {
@@ -224,7 +189,7 @@ export function highlightsFromFormatted(
 ): Record<string, Highlight> {
   const out: Record<string, Highlight> = {};
   for (const attribute of searchable) {
-    const original = displayText(document[attribute]);
+    const original = attributeText(document[attribute]);
     if (original === undefined) continue;
     const parts = formatted ? highlightValue(formatted[attribute]) : undefined;
     const joined = parts?.map((p) => p.text).join("");

@@ -2,7 +2,8 @@ import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { INDEXES, type IndexDefinition, type IndexName } from "../../../search/indexes";
 import { highlight } from "./highlight";
-import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_UPSERT_BATCH, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult } from "./search-index";
+import { assertFilter, assertSort, attributeText, checkFacets, pageWindow, truncateQuery } from "./query";
+import { MAX_UPSERT_BATCH, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult } from "./search-index";
 import { documentTokens, highlightNeedles, queryTerms } from "./segment";
 
 /**
@@ -15,24 +16,12 @@ import { documentTokens, highlightNeedles, queryTerms } from "./segment";
 
 const WEIGHTS = ["A", "B", "C", "D"] as const;
 
-function attributeText(value: unknown): string {
-  if (Array.isArray(value)) return value.filter((v) => typeof v === "string").join("、");
-  return typeof value === "string" ? value : "";
-}
-
-function assertField(definition: IndexDefinition, field: string, use: "filter" | "facet" | "sort", kind?: "keyword" | "number"): void {
-  const ok =
-    use === "facet"
-      ? definition.facets.includes(field)
-      : use === "sort"
-        ? definition.sortable.includes(field)
-        : definition.filterable[field] !== undefined && (!kind || definition.filterable[field] === kind);
-  if (!ok) throw new Error(`search: ${field} is not a ${use}${kind ? ` (${kind})` : ""} attribute of ${definition.uid}`);
-}
+/** An attribute's text for indexing and highlighting ("" when it has none). */
+const textOf = (value: unknown) => attributeText(value) ?? "";
 
 /** A tsquery in its literal syntax from lexemes that hold only letters and digits (so nothing needs quoting). */
 function tsquery(q: string): string | null {
-  const terms = queryTerms(q.slice(0, MAX_QUERY_LENGTH));
+  const terms = queryTerms(q);
   const parts = terms.flatMap((t) => t.lexemes.map((l) => `'${l}'${t.prefix ? ":*" : ""}`));
   return parts.length > 0 ? parts.join(" & ") : null;
 }
@@ -42,12 +31,12 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
     const conditions: Prisma.Sql[] = [Prisma.sql`d."indexName" = ${definition.uid}`];
     if (text) conditions.push(Prisma.sql`d."searchText" @@ ${text}::tsquery`);
     for (const [field, values] of Object.entries(query.equals ?? {})) {
-      assertField(definition, field, "filter", "keyword");
+      assertFilter(definition, field, "keyword");
       // `?|` is true for a string equal to one of the values and for an array holding one of them.
       conditions.push(Prisma.sql`(d.document -> ${field}) ?| ${[...values]}::text[]`);
     }
     for (const [field, range] of Object.entries(query.ranges ?? {})) {
-      assertField(definition, field, "filter", "number");
+      assertFilter(definition, field, "number");
       if (range.min !== undefined) conditions.push(Prisma.sql`(d.document ->> ${field})::numeric >= ${range.min}`);
       if (range.max !== undefined) conditions.push(Prisma.sql`(d.document ->> ${field})::numeric <= ${range.max}`);
     }
@@ -71,7 +60,7 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
           // One lexeme list per weight: the first searchable attribute ranks highest.
           tokens: WEIGHTS.map((_, w) => {
             const field = definition.searchable[w];
-            return field ? documentTokens(attributeText(doc[field])) : [];
+            return field ? documentTokens(textOf(doc[field])) : [];
           }),
         }));
         await db.$executeRaw`
@@ -97,14 +86,16 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
 
     async search(index: IndexName, query: SearchQuery): Promise<SearchResult> {
       const definition = INDEXES[index];
-      const text = tsquery(query.q);
+      const q = truncateQuery(query.q);
+      const text = tsquery(q);
       const filter = where(definition, query, text);
-      const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize)), MAX_PAGE_SIZE);
-      const offset = (Math.max(1, Math.trunc(query.page)) - 1) * pageSize;
+      const facetFields = checkFacets(definition, query.facets ?? []);
+      const { page, pageSize } = pageWindow(query);
+      const offset = (page - 1) * pageSize;
 
       let order: Prisma.Sql;
       if (query.sort) {
-        assertField(definition, query.sort.field, "sort");
+        assertSort(definition, query.sort);
         const direction = query.sort.direction === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
         order = Prisma.sql`(d.document ->> ${query.sort.field})::numeric ${direction} NULLS LAST, d.id`;
       } else if (text) {
@@ -120,8 +111,7 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
       ]);
 
       const facets: Record<string, Record<string, number>> = {};
-      for (const field of query.facets ?? []) {
-        assertField(definition, field, "facet");
+      for (const field of facetFields) {
         const counts = await db.$queryRaw<{ value: string; n: number }[]>`
           SELECT v.value, count(*)::int AS n
             FROM search_documents d
@@ -135,14 +125,14 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
         facets[field] = Object.fromEntries(counts.map((c) => [c.value, c.n]));
       }
 
-      const needles = text ? highlightNeedles(query.q.slice(0, MAX_QUERY_LENGTH)) : [];
+      const needles = text ? highlightNeedles(q) : [];
       return {
         total: counted[0]?.n ?? 0,
         facets,
         hits: rows.map((r) => ({
           id: r.id,
           document: r.document,
-          highlights: Object.fromEntries(definition.searchable.map((f) => [f, highlight(attributeText(r.document[f]), needles)])),
+          highlights: Object.fromEntries(definition.searchable.map((f) => [f, highlight(textOf(r.document[f]), needles)])),
         })),
       };
     },

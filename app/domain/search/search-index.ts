@@ -53,3 +53,5 @@ export interface SearchIndex {
 export const MAX_PAGE_SIZE = 100;
 export const MAX_QUERY_LENGTH = 100;
 export const MAX_UPSERT_BATCH = 1_000;
+/** How far into a result list a query may page (Meilisearch's maxTotalHits is set to it). */
+export const MAX_RESULT_WINDOW = 100_000;
