@@ -87,6 +87,25 @@ describe("credit signal import", () => {
     expect(stored.map((s) => [s.naturalKey, s.count, s.ratioBps, s.details])).toEqual([["2026-10:ELECTRICITY", 2, 5000, { utility: "ELECTRICITY", billsOnTime: 1 }]]);
   });
 
+  it("a bad first JSON row is one bad row, not a bad header", async () => {
+    const finance = await makeActor("finance_office");
+    const a = await makeEnterprise();
+    const submitted = await submitSignalBatch({
+      actor: finance,
+      kind: "TAX_GRADE",
+      source: "x",
+      policy: "VALID_ROWS",
+      fileName: null,
+      ip: null,
+      format: "JSON",
+      rows: [{ uscc: a.uscc, year: "2023", grade: "B", as_of: "2024-04-30", colour: "red" }, { uscc: a.uscc, year: "2024", grade: "A", as_of: "2025-04-30" }],
+    });
+    expect(await runSignalImport(prisma, submitted.batchId)).toMatchObject({ status: "APPLIED", rowsTotal: 2, rowsAccepted: 1, rowsRejected: 1 });
+    const errors = await prisma.creditSignalBatchError.findMany({ where: { batchId: submitted.batchId } });
+    expect(errors.map((e) => [e.line, e.column, e.code])).toEqual([[1, "colour", "import.unknownColumn"]]);
+    expect((await prisma.creditSignal.findMany({ where: { enterpriseId: a.id } })).map((s) => s.period)).toEqual(["2024"]);
+  });
+
   it("a header problem rejects the whole batch whatever the policy", async () => {
     const finance = await makeActor("finance_office");
     const { batch, errors } = await importCsv(finance, "TAX_GRADE", "uscc,year,grade_typo,as_of\n", "VALID_ROWS");

@@ -7,7 +7,8 @@ export type RowError = { line: number; column: string | null; code: string; para
 
 export type RawRow = { line: number; cells: Record<string, string> };
 
-export type ReadEvent = { type: "row"; row: RawRow } | { type: "error"; error: RowError };
+/** A fatal error means nothing after it can be read (a bad header, broken quoting, too many rows): the batch is rejected. */
+export type ReadEvent = { type: "row"; row: RawRow } | { type: "error"; error: RowError; fatal: boolean };
 
 /** Validates one row with its kind's zod schema; every failing cell is named. */
 export function validateRow(
@@ -94,20 +95,21 @@ export async function* readCsvRows(
       if (!header) {
         const problems = headerProblems(definition, record.record);
         if (problems.errors.length > 0) {
-          for (const error of problems.errors) yield { type: "error", error };
+          for (const error of problems.errors) yield { type: "error", error, fatal: true };
           return;
         }
         header = problems.keys;
         continue;
       }
       if (++rows > MAX_ROWS_PER_BATCH) {
-        yield { type: "error", error: { line, column: null, code: "import.tooManyRows", params: { max: MAX_ROWS_PER_BATCH } } };
+        yield { type: "error", error: { line, column: null, code: "import.tooManyRows", params: { max: MAX_ROWS_PER_BATCH } }, fatal: true };
         return;
       }
       if (record.record.length !== header.length) {
         yield {
           type: "error",
           error: { line, column: null, code: "import.columnCount", params: { expected: header.length, actual: record.record.length } },
+          fatal: false,
         };
         continue;
       }
@@ -116,10 +118,10 @@ export async function* readCsvRows(
   } catch (error) {
     // Broken quoting and the like: csv-parse names the line; nothing after it can be trusted.
     const line = (error as { lines?: number }).lines ?? 0;
-    yield { type: "error", error: { line, column: null, code: "import.malformedCsv", params: {} } };
+    yield { type: "error", error: { line, column: null, code: "import.malformedCsv", params: {} }, fatal: true };
     return;
   }
-  if (!header) yield { type: "error", error: { line: 1, column: null, code: "import.emptyFile", params: {} } };
+  if (!header) yield { type: "error", error: { line: 1, column: null, code: "import.emptyFile", params: {} }, fatal: true };
 }
 
 function headerProblems(definition: SignalKindDefinition, cells: string[]): { keys: (string | null)[]; errors: RowError[] } {
@@ -161,12 +163,12 @@ export function* readJsonRows(definition: SignalKindDefinition, rows: unknown[])
     const line = i + 1;
     const value = rows[i];
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      yield { type: "error", error: { line, column: null, code: "import.rowNotObject", params: {} } };
+      yield { type: "error", error: { line, column: null, code: "import.rowNotObject", params: {} }, fatal: false };
       continue;
     }
     const unknown = Object.keys(value).find((k) => !known.has(k));
     if (unknown) {
-      yield { type: "error", error: { line, column: unknown, code: "import.unknownColumn", params: { column: unknown.slice(0, 64) } } };
+      yield { type: "error", error: { line, column: unknown, code: "import.unknownColumn", params: { column: unknown.slice(0, 64) } }, fatal: false };
       continue;
     }
     const cells: Record<string, string> = {};
@@ -178,12 +180,12 @@ export function* readJsonRows(definition: SignalKindDefinition, rows: unknown[])
       else bad = column.key;
     }
     if (bad) {
-      yield { type: "error", error: { line, column: bad, code: "import.notScalar", params: {} } };
+      yield { type: "error", error: { line, column: bad, code: "import.notScalar", params: {} }, fatal: false };
       continue;
     }
     yield { type: "row", row: { line, cells } };
   }
   if (rows.length > MAX_ROWS_PER_BATCH) {
-    yield { type: "error", error: { line: MAX_ROWS_PER_BATCH + 1, column: null, code: "import.tooManyRows", params: { max: MAX_ROWS_PER_BATCH } } };
+    yield { type: "error", error: { line: MAX_ROWS_PER_BATCH + 1, column: null, code: "import.tooManyRows", params: { max: MAX_ROWS_PER_BATCH } }, fatal: true };
   }
 }

@@ -119,9 +119,8 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
 
   for await (const event of events()) {
     if (event.type === "error") {
-      if (event.error.code === "import.columnCount" || event.error.code === "import.rowNotObject") rowsTotal++;
-      else if (event.error.line <= 1 || event.error.code.startsWith("import.malformed") || event.error.code === "import.tooManyRows")
-        fatal = true;
+      // A fatal error is about the file, not a row; any other is one bad row.
+      if (event.fatal) fatal = true;
       else rowsTotal++;
       await reject([event.error]);
       continue;
@@ -170,7 +169,6 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
   let written = 0;
   const affected = await db.$transaction(
     async (tx) => {
-      const changed = new Set<string>();
       let chunk: ValidRow[] = [];
       // One upsert in flight while the next chunk is read and validated: Node and PostgreSQL work at the same time.
       let inFlight: Promise<void> = Promise.resolve();
@@ -185,8 +183,7 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
         await settle();
         // The failure is kept and rethrown at the next settle, so it never goes unhandled meanwhile.
         inFlight = upsertSignals(tx, { kind: definition.kind, batchId, source: batch.source }, rows, enterpriseIds).then(
-          (ids) => {
-            for (const id of ids) changed.add(id);
+          () => {
             written += rows.length;
             progress.set({ rowsDone: written });
           },
@@ -207,16 +204,19 @@ export async function runSignalImport(db: Db, batchId: string): Promise<ImportOu
       // No progress write may land after the final status.
       await progress.flush();
       progress.cancel();
+      // The facts this batch changed are the ones carrying its id (an unchanged fact keeps its earlier batch).
+      const [{ enterprises }] = await tx.$queryRaw<[{ enterprises: number }]>`
+        SELECT count(DISTINCT "enterpriseId")::int AS enterprises FROM credit_signals WHERE "batchId" = ${batchId}::uuid`;
       await tx.creditSignalBatch.update({
         where: { id: batchId },
-        data: { status: "APPLIED", rowsDone: written, enterprisesAffected: changed.size, finishedAt: new Date() },
+        data: { status: "APPLIED", rowsDone: written, enterprisesAffected: enterprises, finishedAt: new Date() },
       });
       await appendAudit(tx, {
         ...audit,
         action: "credit-signal-batch.applied",
-        summary: { rowsTotal, rowsAccepted, rowsRejected, enterprisesAffected: changed.size, policy: batch.policy },
+        summary: { rowsTotal, rowsAccepted, rowsRejected, enterprisesAffected: enterprises, policy: batch.policy },
       });
-      return changed.size;
+      return enterprises;
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
@@ -254,16 +254,16 @@ async function lookUpEnterprises(db: Db, cache: Map<string, string | null>, uscc
   for (const e of found) cache.set(e.uscc, e.id);
 }
 
-/** Inserts or updates one chunk; returns the enterprises whose facts actually changed. */
+/** Inserts or updates one chunk; a fact it changes takes the batch's id. */
 async function upsertSignals(
   tx: Tx,
   batch: { kind: string; batchId: string; source: string },
   rows: ValidRow[],
   enterpriseIds: Map<string, string | null>,
-): Promise<string[]> {
+): Promise<void> {
   const col = <T>(pick: (f: SignalFields) => T) => rows.map((r) => pick(r.fields));
   const date = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-  const result = await tx.$queryRawUnsafe<{ enterpriseId: string }[]>(
+  await tx.$executeRawUnsafe(
     `INSERT INTO credit_signals AS s
        (id, "enterpriseId", kind, "naturalKey", "batchId", source, "asOf", period, grade, "amountFen", count, "ratioBps",
         severity, "startsOn", "endsOn", kept, repaired, details, "createdAt", "updatedAt")
@@ -284,8 +284,7 @@ async function upsertSignals(
            IS DISTINCT FROM
            (EXCLUDED.source, EXCLUDED."asOf", EXCLUDED.period, EXCLUDED.grade, EXCLUDED."amountFen", EXCLUDED.count,
             EXCLUDED."ratioBps", EXCLUDED.severity, EXCLUDED."startsOn", EXCLUDED."endsOn", EXCLUDED.kept,
-            s.repaired OR EXCLUDED.repaired, EXCLUDED.details)
-     RETURNING s."enterpriseId"::text AS "enterpriseId"`,
+            s.repaired OR EXCLUDED.repaired, EXCLUDED.details)`,
     batch.kind,
     batch.batchId,
     batch.source,
@@ -304,7 +303,6 @@ async function upsertSignals(
     col((f) => String(f.repaired)),
     col((f) => JSON.stringify(f.details)),
   );
-  return result.map((r) => r.enterpriseId);
 }
 
 async function outcomeOf(db: Db, batchId: string): Promise<Omit<ImportOutcome, "evaluationJobs">> {
