@@ -3,6 +3,7 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { loadCreditProfile } from "~/domain/credit/credit-profile.server";
 import { DomainError } from "~/domain/errors";
 import { maskMiddle } from "~/i18n/format";
+import { recordDataAccess } from "./record-data-access.server";
 
 /**
  * A bank reads an enterprise's credit report. Only under a live authorisation
@@ -26,16 +27,13 @@ export async function openCreditReport(options: { actor: Actor; enterpriseId: st
   if (!authorisation) return { authorised: false as const, enterprise };
 
   const scopes = new Set(authorisation.scopes);
-  await prisma.dataAccessLog.create({
-    data: {
-      enterpriseId,
-      institutionId,
-      userId: actor.userId,
-      authorisationId: authorisation.id,
-      resource: scopes.has("SIGNALS") ? "credit-report+signals" : "credit-report",
-      purpose: authorisation.purpose,
-      ip: options.ip,
-    },
+  await recordDataAccess({
+    actor,
+    enterpriseId,
+    authorisationId: authorisation.id,
+    resource: scopes.has("SIGNALS") ? "credit-report+signals" : "credit-report",
+    purpose: authorisation.purpose,
+    ip: options.ip,
   });
   const profile = await loadCreditProfile(enterpriseId, { signals: scopes.has("SIGNALS") });
   const e = profile.enterprise;

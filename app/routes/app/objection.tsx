@@ -7,7 +7,6 @@ import { Form, Link, data, useNavigation } from "react-router";
 import type { Route } from "./+types/objection";
 import { describeSignal } from "~/components/credit/signal-text";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
-import { prisma } from "~/db.server";
 import { decideObjection } from "~/domain/credit/objections/decide-objection.server";
 import { getObjection } from "~/domain/credit/objections/list-objections.server";
 import { SIGNAL_DEFINITIONS, isSignalKind, signalToCells } from "~/domain/credit/signal-kinds";
@@ -21,22 +20,9 @@ export const meta: Route.MetaFunction = () => [{ title: "处理异议 · 信易�
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const actor = requirePermission(request, context, "handle:objection:any");
   if (!/^[0-9a-f-]{36}$/.test(params.objectionId)) throw new Response("Not Found", { status: 404 });
-  const o = await orHttpError(() => getObjection({ actor, objectionId: params.objectionId }));
+  const o = await orHttpError(() => getObjection({ actor, objectionId: params.objectionId, ip: clientIp(request) }));
   const s = o.signal;
   if (!isSignalKind(s.kind)) throw new Error(`unknown signal kind ${s.kind}`);
-  // Reviewing the disputed record is a view of the enterprise's data: it is logged where the enterprise can see it.
-  if (actor.institution) {
-    await prisma.dataAccessLog.create({
-      data: {
-        enterpriseId: o.enterprise.id,
-        institutionId: actor.institution.id,
-        userId: actor.userId,
-        resource: "objection-review",
-        purpose: "objection-review",
-        ip: clientIp(request),
-      },
-    });
-  }
   const definition = SIGNAL_DEFINITIONS[s.kind];
   return {
     objection: {

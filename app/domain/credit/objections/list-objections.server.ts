@@ -1,5 +1,6 @@
 import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
+import { recordDataAccess } from "~/domain/consent/record-data-access.server";
 import { DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
 
@@ -48,14 +49,25 @@ export async function listObjections(options: { actor: Actor; scope: "own" | "an
   return { total, rows };
 }
 
-/** One objection with the fact it disputes, for the office deciding it. */
-export async function getObjection(options: { actor: Actor; objectionId: string }) {
+/**
+ * One objection with the fact it disputes, for the office deciding it.
+ * Reviewing the record is a view of the enterprise's data, so it is logged
+ * where the enterprise can see it.
+ */
+export async function getObjection(options: { actor: Actor; objectionId: string; ip: string | null }) {
   assertCan(options.actor, "handle:objection:any");
   const objection = await prisma.creditObjection.findUnique({
     where: { id: options.objectionId },
     select: { ...SELECT, correction: true, signal: true, attachmentType: true },
   });
   if (!objection) throw new DomainError("notFound", { status: 404 });
+  await recordDataAccess({
+    actor: options.actor,
+    enterpriseId: objection.enterprise.id,
+    resource: "objection-review",
+    purpose: "objection-review",
+    ip: options.ip,
+  });
   return objection;
 }
 
