@@ -28,7 +28,10 @@ export async function decideObjection(options: { actor: Actor; objectionId: stri
   assertCan(actor, "handle:objection:any");
   return prisma.$transaction(
     async (tx) => {
-      const objection = await tx.creditObjection.findUnique({
+      // Row lock first, then read: two officers deciding at once cannot both see it open.
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM credit_objections WHERE id = ${options.objectionId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new DomainError("notFound", { status: 404 });
+      const objection = await tx.creditObjection.findUniqueOrThrow({
         where: { id: options.objectionId },
         select: {
           id: true,
@@ -40,11 +43,7 @@ export async function decideObjection(options: { actor: Actor; objectionId: stri
           signal: true,
         },
       });
-      if (!objection) throw new DomainError("notFound", { status: 404 });
-      // Row lock: two officers deciding at once cannot both win.
-      await tx.$queryRaw`SELECT id FROM credit_objections WHERE id = ${objection.id}::uuid FOR UPDATE`;
-      const fresh = await tx.creditObjection.findUniqueOrThrow({ where: { id: objection.id }, select: { status: true } });
-      if (fresh.status !== "OPEN") throw new DomainError("objection.alreadyDecided");
+      if (objection.status !== "OPEN") throw new DomainError("objection.alreadyDecided");
       if (input.decision === "REPAIR" && objection.kind !== "REPAIR") throw new DomainError("objection.notRepairable");
       if ((input.decision === "WITHDRAW" || input.decision === "CORRECT") && objection.kind !== "OBJECTION") {
         throw new DomainError("objection.wrongRemedy");
