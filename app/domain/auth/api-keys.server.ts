@@ -6,6 +6,7 @@ import { appendAudit } from "~/domain/audit/append-audit.server";
 import { DomainError } from "~/domain/errors";
 import { CreateApiKeySchema } from "~/schemas/api-keys";
 import { apiAuthBlockedForSeconds, recordApiAuthFailure } from "./api-rate-limit.server";
+import { userDisplayNames } from "~/domain/users/list-users.server";
 
 /**
  * API keys let an institution's own systems call the platform. A key acts for
@@ -162,9 +163,7 @@ export async function listApiKeys(actor: Actor): Promise<ApiKeySummary[]> {
     take: LIST_LIMIT,
     select: { id: true, name: true, prefix: true, permissions: true, createdAt: true, createdById: true, lastUsedAt: true, revokedAt: true },
   });
-  const creatorIds = [...new Set(keys.map((k) => k.createdById))];
-  const creators = await prisma.user.findMany({ where: { id: { in: creatorIds } }, select: { id: true, displayName: true } });
-  const names = new Map(creators.map((u) => [u.id, u.displayName]));
+  const names = await userDisplayNames(keys.map((k) => k.createdById));
   return keys.map(({ createdById, ...k }) => ({ ...k, createdBy: names.get(createdById) ?? null }));
 }
 

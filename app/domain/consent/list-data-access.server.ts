@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
+import { userDisplayNames } from "~/domain/users/list-users.server";
 
 /**
  * Who looked at credit data. An enterprise sees the views of its own data
@@ -35,11 +36,7 @@ export async function listDataAccess(options: { actor: Actor; scope: "own" | "an
       },
     }),
   ]);
-  const users = await prisma.user.findMany({
-    where: { id: { in: [...new Set(rows.map((r) => r.userId))] } },
-    select: { id: true, displayName: true },
-  });
-  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const names = await userDisplayNames(rows.map((r) => r.userId));
   return {
     total,
     rows: rows.map((r) => ({

@@ -47,3 +47,9 @@ export async function listUsers(options: { actor: Actor; query: ListQuery; insti
   ]);
   return { total, rows };
 }
+
+/** Display names by user id, for lists that show who did something (one query, however many rows). */
+export async function userDisplayNames(ids: readonly string[]): Promise<Map<string, string>> {
+  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
+  return new Map(users.map((u) => [u.id, u.displayName]));
+}

@@ -2,6 +2,8 @@ import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { SignalKindKey } from "../signal-kinds";
+import { userDisplayNames } from "~/domain/users/list-users.server";
+import type { Prisma } from "~/generated/prisma/client";
 
 /** The columns of a batch shown to the finance office and returned by the API. */
 export const BATCH_SELECT = {
@@ -27,19 +29,17 @@ export const BATCH_SELECT = {
   finishedAt: true,
 } as const;
 
-function view(b: { createdAt: Date; startedAt: Date | null; finishedAt: Date | null } & Record<string, unknown>, names: Map<string, string>) {
+type BatchRow = Prisma.CreditSignalBatchGetPayload<{ select: typeof BATCH_SELECT }>;
+
+/** A batch for the browser: who by name, times as ISO strings. */
+function view(b: BatchRow, names: Map<string, string>) {
   return {
     ...b,
-    createdBy: names.get(b.createdById as string) ?? "—",
+    createdBy: names.get(b.createdById) ?? "—",
     createdAt: b.createdAt.toISOString(),
     startedAt: b.startedAt?.toISOString() ?? null,
     finishedAt: b.finishedAt?.toISOString() ?? null,
   };
-}
-
-async function userNames(ids: string[]) {
-  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
-  return new Map(users.map((u) => [u.id, u.displayName]));
 }
 
 /** Every batch, newest first: who, when, which file (by hash), what came of it. */
@@ -56,8 +56,8 @@ export async function listSignalBatches(options: { actor: Actor; page: number; p
       select: BATCH_SELECT,
     }),
   ]);
-  const names = await userNames(rows.map((r) => r.createdById));
-  return { total, rows: rows.map((r) => view(r, names) as typeof r & { createdBy: string; createdAt: string; startedAt: string | null; finishedAt: string | null }) };
+  const names = await userDisplayNames(rows.map((r) => r.createdById));
+  return { total, rows: rows.map((r) => view(r, names)) };
 }
 
 export const ERRORS_PAGE_SIZE = 50;
@@ -77,9 +77,9 @@ export async function getSignalBatch(options: { actor: Actor; batchId: string; e
       select: { id: true, line: true, column: true, code: true, params: true },
     }),
   ]);
-  const names = await userNames([batch.createdById]);
+  const names = await userDisplayNames([batch.createdById]);
   return {
-    batch: view(batch, names) as typeof batch & { createdBy: string; createdAt: string; startedAt: string | null; finishedAt: string | null },
+    batch: view(batch, names),
     errorTotal,
     errors: errors.map((e) => ({ ...e, id: e.id.toString(), params: e.params as Record<string, string | number> })),
   };
