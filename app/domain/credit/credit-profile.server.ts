@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { Reason } from "./scorecard/evaluate";
 import { SIGNAL_VALUE_SELECT } from "./signal-select.server";
@@ -150,12 +151,8 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
       }),
     },
     signals: signals.map((s) => ({
-      ...s,
-      amountFen: s.amountFen?.toString() ?? null,
-      asOf: s.asOf.toISOString().slice(0, 10),
-      startsOn: s.startsOn?.toISOString().slice(0, 10) ?? null,
-      endsOn: s.endsOn?.toISOString().slice(0, 10) ?? null,
-      details: (s.details ?? {}) as Record<string, string | number>,
+      ...signalValues(s),
+      asOf: day(s.asOf),
       status: (s.voidedAt ? "WITHDRAWN" : s.correctedAt ? "CORRECTED" : s.repaired ? "REPAIRED" : "COUNTED") as SignalStatus,
       openObjection: s.objections[0] ? { ...s.objections[0], dueOn: s.objections[0].dueOn.toISOString().slice(0, 10) } : null,
       voidedAt: s.voidedAt?.toISOString() ?? null,
@@ -165,3 +162,27 @@ export async function loadCreditProfile(enterpriseId: string, parts: { signals: 
 }
 
 export type CreditProfile = Awaited<ReturnType<typeof loadCreditProfile>>;
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** A stored fact's values as the browser receives them: money as a decimal string, calendar dates as YYYY-MM-DD. */
+export function signalValues<T extends { amountFen: bigint | null; startsOn: Date | null; endsOn: Date | null; details: unknown }>(s: T) {
+  return {
+    ...s,
+    amountFen: s.amountFen?.toString() ?? null,
+    startsOn: s.startsOn ? day(s.startsOn) : null,
+    endsOn: s.endsOn ? day(s.endsOn) : null,
+    details: (s.details ?? {}) as Record<string, string | number>,
+  };
+}
+
+/** One of the caller's own facts (another enterprise's is simply not found), for the objection form. */
+export async function findOwnSignal(actor: Actor, signalId: string) {
+  assertCan(actor, "raise:objection:own");
+  if (!actor.enterprise) return null;
+  const signal = await prisma.creditSignal.findFirst({
+    where: { id: signalId, enterpriseId: actor.enterprise.id },
+    select: { id: true, source: true, ...SIGNAL_VALUE_SELECT },
+  });
+  return signal ? signalValues(signal) : null;
+}

@@ -9,7 +9,6 @@ import { ObjectionStatusTag } from "~/components/credit/ObjectionStatusTag";
 import { PagedTable } from "~/components/PagedTable";
 import { describeSignal } from "~/components/credit/signal-text";
 import { env } from "~/config/env.server";
-import { prisma } from "~/db.server";
 import { listObjections } from "~/domain/credit/objections/list-objections.server";
 import { raiseObjection } from "~/domain/credit/objections/raise-objection.server";
 import { formatDateTime } from "~/i18n/format";
@@ -18,7 +17,7 @@ import { ListQuerySchema } from "~/schemas/admin";
 import { RaiseObjectionSchema, RequestRepairSchema } from "~/schemas/credit";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
 import { readAttachment } from "~/web/uploads.server";
-import { SIGNAL_VALUE_SELECT } from "~/domain/credit/signal-select.server";
+import { findOwnSignal } from "~/domain/credit/credit-profile.server";
 
 export const meta: Route.MetaFunction = () => [{ title: "异议与信用修复 · 信易贷" }];
 
@@ -29,26 +28,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const kind = url.searchParams.get("kind") === "REPAIR" ? ("REPAIR" as const) : ("OBJECTION" as const);
   const signalId = url.searchParams.get("signal");
   // Only the caller's own records can be named here.
-  const signal =
-    signalId && /^[0-9a-f-]{36}$/.test(signalId) && actor.enterprise
-      ? await prisma.creditSignal.findFirst({
-          where: { id: signalId, enterpriseId: actor.enterprise.id },
-          select: { id: true, source: true, ...SIGNAL_VALUE_SELECT },
-        })
-      : null;
+  const signal = signalId && /^[0-9a-f-]{36}$/.test(signalId) ? await findOwnSignal(actor, signalId) : null;
   const list = await orHttpError(() => listObjections({ actor, scope: "own", page: query.page, pageSize: query.pageSize }));
   return {
     kind,
     days: env.OBJECTION_RESPONSE_DAYS,
-    signal: signal
-      ? {
-          ...signal,
-          amountFen: signal.amountFen?.toString() ?? null,
-          startsOn: signal.startsOn?.toISOString().slice(0, 10) ?? null,
-          endsOn: signal.endsOn?.toISOString().slice(0, 10) ?? null,
-          details: signal.details as Record<string, string | number>,
-        }
-      : null,
+    signal,
     rows: list.rows.map((r) => ({
       id: r.id,
       kind: r.kind,

@@ -14,6 +14,7 @@ import { formatDateTime } from "~/i18n/format";
 import type { Locale } from "~/i18n/i18n";
 import { DecideObjectionSchema } from "~/schemas/credit";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { signalValues } from "~/domain/credit/credit-profile.server";
 
 export const meta: Route.MetaFunction = () => [{ title: "处理异议 · 信易贷" }];
 
@@ -41,12 +42,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       enterprise: o.enterprise,
     },
     signal: {
-      ...s,
-      amountFen: s.amountFen?.toString() ?? null,
-      startsOn: s.startsOn?.toISOString().slice(0, 10) ?? null,
-      endsOn: s.endsOn?.toISOString().slice(0, 10) ?? null,
+      ...signalValues(s),
       asOf: s.asOf.toISOString().slice(0, 10),
-      details: s.details as Record<string, string | number>,
       createdAt: undefined,
       updatedAt: undefined,
       voidedAt: undefined,
