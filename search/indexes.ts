@@ -30,7 +30,7 @@ const TYPOS = { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } 
 export const PRODUCTS_INDEX: IndexDefinition = {
   uid: "products",
   primaryKey: "id",
-  searchable: ["name", "bankName", "scenarioTags", "description"],
+  searchable: ["name", "bankName", "tagNames", "description"],
   filterable: {
     bankId: "keyword",
     type: "keyword",
@@ -75,3 +75,14 @@ export const NEEDS_INDEX: IndexDefinition = {
 
 export const INDEXES = { products: PRODUCTS_INDEX, needs: NEEDS_INDEX } as const;
 export type IndexName = keyof typeof INDEXES;
+
+/**
+ * The number attributes of an index (filterable, then sortable), in a fixed
+ * order: the embedded adapter stores them as one array in this order.
+ */
+export function numberAttributes(definition: IndexDefinition): string[] {
+  const filterable = Object.entries(definition.filterable)
+    .filter(([, kind]) => kind === "number")
+    .map(([field]) => field);
+  return [...filterable, ...definition.sortable.filter((f) => !filterable.includes(f))];
+}

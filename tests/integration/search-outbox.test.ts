@@ -19,7 +19,7 @@ async function makeProduct(institutionId: string, createdById: string, nameZh: s
       code: `T-${uniqueSuffix()}`,
       nameZh,
       type: "CREDIT",
-      scenarioTags: ["税易贷"],
+      scenarioTags: ["TAX"],
       minAmountFen: 10_000_000n,
       maxAmountFen: 300_000_000n,
       minTermMonths: 3,

@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { industryName } from "~/domain/reference/industries";
+import { scenarioTagName } from "~/domain/reference/product-tags";
 import type { IndexName } from "../../../search/indexes";
 import type { SearchDocument } from "./search-index";
 
@@ -58,6 +59,8 @@ export function productDocument(p: ProductRow): SearchDocument {
     bankName: p.institution.nameZh,
     bankId: p.institution.id,
     scenarioTags: p.scenarioTags,
+    // Tags are stored as codes (the facet); their Chinese names are what people type.
+    tagNames: p.scenarioTags.map((c) => scenarioTagName(c, "zh-CN")),
     description: p.description,
     type: p.type,
     guaranteeTypes: p.guaranteeTypes,

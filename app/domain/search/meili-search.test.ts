@@ -69,7 +69,7 @@ describe("search parameters", () => {
     expect(params).toEqual({
       page: 3,
       hitsPerPage: 20,
-      attributesToHighlight: ["name", "bankName", "scenarioTags", "description"],
+      attributesToHighlight: ["name", "bankName", "tagNames", "description"],
       highlightPreTag: S,
       highlightPostTag: E,
       facets: ["bankId", "type"],
@@ -104,11 +104,11 @@ describe("highlight parsing", () => {
   });
 
   it("joins the elements of an array attribute with 、", () => {
-    const doc = { id: "p1", name: "税易贷", scenarioTags: ["纳税信用", "小微企业"] };
-    const formatted = { id: "p1", name: `${S}税易贷${E}`, scenarioTags: [`${S}纳税${E}信用`, "小微企业"] };
-    expect(highlightsFromFormatted(["name", "bankName", "scenarioTags"], doc, formatted)).toEqual({
+    const doc = { id: "p1", name: "税易贷", tagNames: ["纳税信用", "小微企业"] };
+    const formatted = { id: "p1", name: `${S}税易贷${E}`, tagNames: [`${S}纳税${E}信用`, "小微企业"] };
+    expect(highlightsFromFormatted(["name", "bankName", "tagNames"], doc, formatted)).toEqual({
       name: [{ text: "税易贷", match: true }],
-      scenarioTags: [
+      tagNames: [
         { text: "纳税", match: true },
         { text: "信用、小微企业", match: false },
       ],
@@ -141,7 +141,7 @@ describe("highlight parsing", () => {
 describe("settings", () => {
   it("follow the index definition", () => {
     const s = settingsFor(PRODUCTS_INDEX, { localized: true });
-    expect(s.searchableAttributes).toEqual(["name", "bankName", "scenarioTags", "description"]);
+    expect(s.searchableAttributes).toEqual(["name", "bankName", "tagNames", "description"]);
     expect(s.filterableAttributes).toEqual(Object.keys(PRODUCTS_INDEX.filterable));
     expect(s.sortableAttributes).toEqual(["minRateBps", "maxAmountFen", "maxTermMonths", "listedAt"]);
     expect(s.typoTolerance).toEqual({ enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } });

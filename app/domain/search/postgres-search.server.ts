@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { INDEXES, type IndexDefinition, type IndexName } from "../../../search/indexes";
+import { INDEXES, numberAttributes, type IndexDefinition, type IndexName } from "../../../search/indexes";
 import { highlight } from "./highlight";
 import { assertFilter, assertSort, attributeText, checkFacets, pageWindow, truncateQuery } from "./query";
 import { MAX_UPSERT_BATCH, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult } from "./search-index";
@@ -12,7 +12,35 @@ import { documentTokens, highlightNeedles, queryTerms } from "./segment";
  * Chinese bigrams built here (no PostgreSQL text parser involved, so Chinese is
  * cut exactly as the query is). Searchable attributes get weights A–D in
  * ranking order; relevance is ts_rank over those weights.
+ *
+ * Filters and facets never read the JSON: each row also carries its keyword
+ * values as "attribute\u001fvalue" strings (GIN-indexed, `&&` for any-of) and
+ * its numbers in one array, and a search is ONE statement — the matching rows
+ * are found once, then counted, paged and faceted from that set; only the
+ * page's rows are read whole.
  */
+
+const SEP = "\u001f";
+
+/** The keyword strings of a document: one per value of each filterable keyword attribute. */
+function keywordsOf(definition: IndexDefinition, doc: SearchDocument): string[] {
+  const out: string[] = [];
+  for (const [field, kind] of Object.entries(definition.filterable)) {
+    if (kind !== "keyword") continue;
+    const value = doc[field];
+    const values = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+    for (const v of values) out.push(`${field}${SEP}${String(v)}`);
+  }
+  return out;
+}
+
+/** The document's numbers in numberAttributes order (null where it has none). */
+function numbersOf(definition: IndexDefinition, doc: SearchDocument): (string | null)[] {
+  return numberAttributes(definition).map((field) => {
+    const v = doc[field];
+    return typeof v === "number" && Number.isSafeInteger(v) ? String(v) : null;
+  });
+}
 
 const WEIGHTS = ["A", "B", "C", "D"] as const;
 
@@ -32,13 +60,15 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
     if (text) conditions.push(Prisma.sql`d."searchText" @@ ${text}::tsquery`);
     for (const [field, values] of Object.entries(query.equals ?? {})) {
       assertFilter(definition, field, "keyword");
-      // `?|` is true for a string equal to one of the values and for an array holding one of them.
-      conditions.push(Prisma.sql`(d.document -> ${field}) ?| ${[...values]}::text[]`);
+      // Any of the values, for a scalar attribute or one holding an array.
+      conditions.push(Prisma.sql`d.keywords && ${values.map((v) => `${field}${SEP}${v}`)}::text[]`);
     }
+    const positions = numberAttributes(definition);
     for (const [field, range] of Object.entries(query.ranges ?? {})) {
       assertFilter(definition, field, "number");
-      if (range.min !== undefined) conditions.push(Prisma.sql`(d.document ->> ${field})::numeric >= ${range.min}`);
-      if (range.max !== undefined) conditions.push(Prisma.sql`(d.document ->> ${field})::numeric <= ${range.max}`);
+      const at = positions.indexOf(field) + 1; // PostgreSQL arrays count from 1
+      if (range.min !== undefined) conditions.push(Prisma.sql`d.numbers[${at}::int] >= ${Math.ceil(range.min)}::bigint`);
+      if (range.max !== undefined) conditions.push(Prisma.sql`d.numbers[${at}::int] <= ${Math.floor(range.max)}::bigint`);
     }
     return Prisma.join(conditions, " AND ");
   };
@@ -54,24 +84,34 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
       const definition = INDEXES[index];
       for (let i = 0; i < documents.length; i += MAX_UPSERT_BATCH) {
         const batch = documents.slice(i, i + MAX_UPSERT_BATCH);
-        const rows = batch.map((doc) => ({
-          id: doc.id,
-          document: JSON.stringify(doc),
+        const rows = batch.map((doc) => {
           // One lexeme list per weight: the first searchable attribute ranks highest.
-          tokens: WEIGHTS.map((_, w) => {
+          const tokens = WEIGHTS.map((_, w) => {
             const field = definition.searchable[w];
             return field ? documentTokens(textOf(doc[field])) : [];
-          }),
-        }));
+          });
+          return {
+            id: doc.id,
+            document: JSON.stringify(doc),
+            a: tokens[0],
+            b: tokens[1],
+            c: tokens[2],
+            d: tokens[3],
+            keywords: keywordsOf(definition, doc),
+            numbers: numbersOf(definition, doc),
+          };
+        });
         await db.$executeRaw`
-          INSERT INTO search_documents ("indexName", id, document, "searchText", "updatedAt")
+          INSERT INTO search_documents ("indexName", id, document, "searchText", keywords, numbers, "updatedAt")
           SELECT ${definition.uid}, r.id, r.document::jsonb,
                  setweight(array_to_tsvector(r.a), 'A') || setweight(array_to_tsvector(r.b), 'B') ||
                  setweight(array_to_tsvector(r.c), 'C') || setweight(array_to_tsvector(r.d), 'D'),
-                 now()
-            FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, document: r.document, a: r.tokens[0], b: r.tokens[1], c: r.tokens[2], d: r.tokens[3] })))}::jsonb)
-              AS r(id text, document text, a text[], b text[], c text[], d text[])
-          ON CONFLICT ("indexName", id) DO UPDATE SET document = EXCLUDED.document, "searchText" = EXCLUDED."searchText", "updatedAt" = now()`;
+                 r.keywords, r.numbers, now()
+            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+              AS r(id text, document text, a text[], b text[], c text[], d text[], keywords text[], numbers bigint[])
+          ON CONFLICT ("indexName", id) DO UPDATE
+             SET document = EXCLUDED.document, "searchText" = EXCLUDED."searchText",
+                 keywords = EXCLUDED.keywords, numbers = EXCLUDED.numbers, "updatedAt" = now()`;
       }
     },
 
@@ -93,43 +133,55 @@ export function createPostgresSearchIndex(db: Db): SearchIndex {
       const { page, pageSize } = pageWindow(query);
       const offset = (page - 1) * pageSize;
 
-      let order: Prisma.Sql;
+      // What the matching set carries to order by: a number attribute, the text's rank, or recency.
+      let key: Prisma.Sql;
+      let direction: Prisma.Sql;
       if (query.sort) {
         assertSort(definition, query.sort);
-        const direction = query.sort.direction === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-        order = Prisma.sql`(d.document ->> ${query.sort.field})::numeric ${direction} NULLS LAST, d.id`;
+        key = Prisma.sql`d.numbers[${numberAttributes(definition).indexOf(query.sort.field) + 1}::int]::float8`;
+        direction = query.sort.direction === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
       } else if (text) {
-        order = Prisma.sql`ts_rank(d."searchText", ${text}::tsquery) DESC, d.id`;
+        key = Prisma.sql`ts_rank(d."searchText", ${text}::tsquery)::float8`;
+        direction = Prisma.sql`DESC`;
       } else {
-        order = Prisma.sql`d."updatedAt" DESC, d.id`;
+        key = Prisma.sql`extract(epoch FROM d."updatedAt")::float8`;
+        direction = Prisma.sql`DESC`;
       }
+      const facetCounts =
+        facetFields.length > 0
+          ? Prisma.sql`(SELECT coalesce(json_object_agg(f.k, f.n), '{}'::json) FROM (
+               SELECT k, count(*)::int AS n FROM m CROSS JOIN LATERAL unnest(m.keywords) AS k
+                WHERE split_part(k, ${SEP}, 1) = ANY(${facetFields}::text[]) GROUP BY k) f)`
+          : Prisma.sql`'{}'::json`;
 
-      const [rows, counted] = await Promise.all([
-        db.$queryRaw<{ id: string; document: SearchDocument }[]>`
-          SELECT d.id, d.document FROM search_documents d WHERE ${filter} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`,
-        db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM search_documents d WHERE ${filter}`,
-      ]);
+      const [row] = await db.$queryRaw<{ total: number; hits: { id: string; document: SearchDocument }[]; facets: Record<string, number> }[]>`
+        WITH m AS MATERIALIZED (
+          SELECT d.id, d.keywords, ${key} AS key FROM search_documents d WHERE ${filter}
+        ),
+        page AS (
+          SELECT m.id, row_number() OVER (ORDER BY m.key ${direction} NULLS LAST, m.id) AS ord
+            FROM m ORDER BY m.key ${direction} NULLS LAST, m.id LIMIT ${pageSize} OFFSET ${offset}
+        )
+        SELECT (SELECT count(*)::int FROM m) AS total,
+               (SELECT coalesce(json_agg(json_build_object('id', d.id, 'document', d.document) ORDER BY p.ord), '[]'::json)
+                  FROM page p JOIN search_documents d ON d."indexName" = ${definition.uid} AND d.id = p.id) AS hits,
+               ${facetCounts} AS facets`;
 
-      const facets: Record<string, Record<string, number>> = {};
-      for (const field of facetFields) {
-        const counts = await db.$queryRaw<{ value: string; n: number }[]>`
-          SELECT v.value, count(*)::int AS n
-            FROM search_documents d
-            CROSS JOIN LATERAL jsonb_array_elements_text(
-              CASE jsonb_typeof(d.document -> ${field})
-                WHEN 'array' THEN d.document -> ${field}
-                WHEN 'string' THEN jsonb_build_array(d.document -> ${field})
-                ELSE '[]'::jsonb END) AS v(value)
-           WHERE ${filter}
-           GROUP BY v.value ORDER BY n DESC, v.value`;
-        facets[field] = Object.fromEntries(counts.map((c) => [c.value, c.n]));
+      const facets: Record<string, Record<string, number>> = Object.fromEntries(facetFields.map((f) => [f, {}]));
+      for (const [k, n] of Object.entries(row?.facets ?? {})) {
+        const cut = k.indexOf(SEP);
+        const counts = facets[k.slice(0, cut)];
+        if (counts) counts[k.slice(cut + 1)] = n;
+      }
+      for (const f of facetFields) {
+        facets[f] = Object.fromEntries(Object.entries(facets[f]!).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
       }
 
       const needles = text ? highlightNeedles(q) : [];
       return {
-        total: counted[0]?.n ?? 0,
+        total: row?.total ?? 0,
         facets,
-        hits: rows.map((r) => ({
+        hits: (row?.hits ?? []).map((r) => ({
           id: r.id,
           document: r.document,
           highlights: Object.fromEntries(definition.searchable.map((f) => [f, highlight(textOf(r.document[f]), needles)])),

@@ -1,0 +1,282 @@
+/**
+ * A crashed worker loses no search change. The real worker process
+ * (workers/main.ts, SEARCH_BACKEND=postgres) runs against this file's database
+ * and Redis prefix; it is killed with SIGKILL (no graceful shutdown), a change
+ * is written while it is dead, and after a restart the change is in the index.
+ * A second case kills it in the middle of a drain: after the events were
+ * claimed, before the index was written.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
+import { createPostgresSearchIndex } from "~/domain/search/postgres-search.server";
+import { HEARTBEAT_KEY } from "~/jobs/definitions";
+import { getRedis } from "~/redis.server";
+import { ROOT } from "../../scripts/lib/db-admin";
+import { makeInstitution, makeUser, uniqueSuffix } from "../helpers";
+
+const search = createPostgresSearchIndex(prisma);
+const find = async (q: string) => (await search.search("products", { q, page: 1, pageSize: 20 })).hits.map((h) => h.id);
+
+/** The worker's connections carry this name (PGAPPNAME), so the test can watch them in pg_stat_activity. */
+const WORKER_APP_NAME = `xyd-crash-worker-${uniqueSuffix()}`;
+// tsx as a loader in the one node process: `tsx workers/main.ts` runs the worker in a child process that a SIGKILL would not reach.
+const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const STARTUP_MS = 90_000;
+const INDEXED_MS = 90_000;
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+type WorkerProcess = { child: ChildProcess; output: string[]; exited: Promise<Exit> };
+const running = new Set<WorkerProcess>();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function outputTail(worker: WorkerProcess | undefined): string {
+  return worker ? `\nworker output (last lines):\n${worker.output.slice(-30).join("\n")}` : "";
+}
+
+/** Spawns the worker with this test file's environment and waits for its "started" log line. */
+async function startWorker(): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, "workers/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, SEARCH_BACKEND: "postgres", PGAPPNAME: WORKER_APP_NAME },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const worker: WorkerProcess = { child, output, exited };
+  running.add(worker);
+  void exited.then(() => running.delete(worker));
+
+  let started!: () => void;
+  const isStarted = new Promise<void>((resolve) => (started = resolve));
+  const collect = (stream: NodeJS.ReadableStream | null, label: string) => {
+    let rest = "";
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) {
+        output.push(`${label} ${line}`);
+        if (label === "out" && line.includes('"message":"started"')) started();
+      }
+    });
+  };
+  collect(child.stdout, "out");
+  collect(child.stderr, "err");
+
+  const outcome = await Promise.race([
+    isStarted.then(() => "started" as const),
+    exited.then((e) => `exited (code ${e.code}, signal ${e.signal})`),
+    sleep(STARTUP_MS).then(() => `not started within ${STARTUP_MS / 1000} s`),
+  ]);
+  if (outcome !== "started") {
+    await stopWorker(worker, "SIGKILL");
+    throw new Error(`worker ${outcome}${outputTail(worker)}`);
+  }
+  return worker;
+}
+
+/** Sends the signal and waits for the process to end (SIGKILL after a minute if a SIGTERM was not enough). */
+async function stopWorker(worker: WorkerProcess, signal: NodeJS.Signals): Promise<Exit> {
+  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill(signal);
+  const exit = await Promise.race([worker.exited, sleep(60_000).then(() => null)]);
+  if (exit) return exit;
+  worker.child.kill("SIGKILL");
+  await worker.exited;
+  throw new Error(`worker did not stop within 60 s of ${signal}${outputTail(worker)}`);
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((w) => stopWorker(w, "SIGTERM").catch(() => undefined)));
+}
+
+/** Polls until the probe holds, for at most timeoutMs. */
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, worker?: WorkerProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}${outputTail(worker)}`);
+    await sleep(250);
+  }
+}
+
+/** The worker's open connections to this test's database, and what each is doing. */
+async function workerBackends() {
+  return prisma.$queryRaw<{ pid: number; state: string | null; query: string }[]>`
+    SELECT pid, state, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${WORKER_APP_NAME}`;
+}
+
+/** Search events of these products that no drain has completed. */
+const pendingEvents = (ids: string[]) =>
+  prisma.outboxEvent.findMany({ where: { aggregateId: { in: ids }, topic: "search.products", processedAt: null }, orderBy: { id: "asc" } });
+
+/** A draft product: not searchable, and no search event yet. */
+async function makeDraft(institutionId: string, createdById: string, nameZh: string) {
+  return prisma.product.create({
+    data: {
+      institutionId,
+      code: `T-${uniqueSuffix()}`,
+      nameZh,
+      type: "CREDIT",
+      scenarioTags: ["TAX"],
+      minAmountFen: 10_000_000n,
+      maxAmountFen: 300_000_000n,
+      minTermMonths: 3,
+      maxTermMonths: 12,
+      minRateBps: 350,
+      maxRateBps: 450,
+      repaymentMethods: ["EQUAL_INSTALMENT"],
+      guaranteeTypes: ["CREDIT"],
+      responseDeadlineWorkingDays: 5,
+      status: "DRAFT",
+      createdById,
+    },
+  });
+}
+
+/** Lists a product: the row and its search event in one transaction, as the application writes them. */
+async function listProduct(institutionId: string, createdById: string, nameZh: string) {
+  const product = await makeDraft(institutionId, createdById, nameZh);
+  await prisma.$transaction(async (tx) => {
+    await tx.product.update({ where: { id: product.id }, data: { status: "LISTED", listedAt: new Date() } });
+    await recordSearchChange(tx, "products", [product.id]);
+  });
+  return product;
+}
+
+async function bankUser() {
+  const bank = await makeInstitution("BANK");
+  const user = await makeUser({ roleKey: "bank_admin", institutionId: bank.id });
+  return { bankId: bank.id, userId: user.id };
+}
+
+describe("search indexing across a worker crash", () => {
+  // Every test leaves no worker behind, passed or failed: a stray one would drain the next test's events.
+  afterEach(stopAll);
+  afterAll(stopAll);
+
+  it("indexes after a restart the changes written while the worker was dead", { timeout: 300_000 }, async () => {
+    const { bankId, userId } = await bankUser();
+
+    let worker = await startWorker();
+    // Same Redis prefix as this test file (the heartbeat is written before "started").
+    expect(await getRedis().get(HEARTBEAT_KEY(process.env.REDIS_PREFIX!))).toBeTruthy();
+
+    // A running worker indexes a change on its own.
+    const crab = await listProduct(bankId, userId, "盘山河蟹冷链贷");
+    await waitFor(
+      "the first product indexed and its event processed",
+      async () => (await find("河蟹")).includes(crab.id) && (await pendingEvents([crab.id])).length === 0,
+      INDEXED_MS,
+      worker,
+    );
+
+    // The crash: no shutdown handler runs, nothing is flushed.
+    expect(await stopWorker(worker, "SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
+    await waitFor("the dead worker's connections closed", async () => (await workerBackends()).length === 0, 30_000);
+
+    // While it is dead: a new product is listed and the first delisted, each with its event in the same transaction.
+    const reed = await makeDraft(bankId, userId, "大洼苇田碳汇贷");
+    await prisma.$transaction(async (tx) => {
+      await tx.product.update({ where: { id: crab.id }, data: { status: "DELISTED" } });
+      await tx.product.update({ where: { id: reed.id }, data: { status: "LISTED", listedAt: new Date() } });
+      await recordSearchChange(tx, "products", [crab.id, reed.id]);
+    });
+    // Written to the database, not to the index: the events wait.
+    expect(await find("苇田")).toEqual([]);
+    expect(await find("河蟹")).toEqual([crab.id]);
+    const waiting = await pendingEvents([crab.id, reed.id]);
+    expect(waiting.map((e) => e.aggregateId).sort()).toEqual([crab.id, reed.id].sort());
+    expect(waiting.every((e) => e.attempts === 0)).toBe(true);
+
+    // After the restart the worker's own schedule drains them.
+    worker = await startWorker();
+    await waitFor(
+      "the new product indexed, the delisted one removed, the events processed",
+      async () =>
+        (await find("苇田")).includes(reed.id) && (await find("河蟹")).length === 0 && (await pendingEvents([crab.id, reed.id])).length === 0,
+      INDEXED_MS,
+      worker,
+    );
+    expect(await find("苇田")).toEqual([reed.id]);
+    expect(await prisma.outboxEvent.count({ where: { topic: { startsWith: "search." }, processedAt: null } })).toBe(0);
+
+    expect(await stopWorker(worker, "SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+
+  it("keeps the events of a drain killed after its claim and before the index write", { timeout: 300_000 }, async () => {
+    const { bankId, userId } = await bankUser();
+    // Written while no worker runs, so the first drain of the next one takes it.
+    const wetland = await listProduct(bankId, userId, "双台子河口湿地贷");
+    expect(await pendingEvents([wetland.id])).toHaveLength(1);
+
+    // A lock on products stops the drain where it reads the product's current state: after it has
+    // claimed the event (its transaction open, the row locked), before it writes the index.
+    // Only a read waits on it, so the dead worker's waiting connection can write nothing when freed.
+    const lock = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: "xyd-crash-test-lock" });
+    await lock.connect();
+    let worker: WorkerProcess | undefined;
+    try {
+      await lock.query("BEGIN");
+      await lock.query("LOCK TABLE products IN ACCESS EXCLUSIVE MODE");
+      worker = await startWorker();
+
+      await waitFor(
+        "a drain holding the claimed event and waiting on the products lock",
+        async () => {
+          const backends = await workerBackends();
+          const claiming = backends.some((b) => b.state === "idle in transaction" && b.query.includes("FOR UPDATE SKIP LOCKED"));
+          if (!claiming) return false;
+          const waiting = await prisma.$queryRaw<{ pid: number }[]>`
+            SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+             WHERE NOT l.granted AND l.relation = 'products'::regclass AND a.application_name = ${WORKER_APP_NAME}`;
+          if (waiting.length === 0) return false;
+          // The event row is locked by the claim: a SKIP LOCKED probe does not see it.
+          const free = await prisma.$queryRaw<{ id: bigint }[]>`
+            SELECT id FROM outbox_events WHERE "aggregateId" = ${wetland.id} AND "processedAt" IS NULL FOR UPDATE SKIP LOCKED`;
+          return free.length === 0;
+        },
+        INDEXED_MS,
+        worker,
+      );
+
+      expect(await stopWorker(worker, "SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
+      // The claiming connection is idle, reading from the socket: PostgreSQL sees the end of the
+      // dead client at once and rolls the claim back, so the event is free again.
+      await waitFor(
+        "the dead worker's claim rolled back",
+        async () => !(await workerBackends()).some((b) => b.state?.startsWith("idle in transaction")),
+        30_000,
+      );
+      const free = await prisma.$queryRaw<{ id: bigint }[]>`
+        SELECT id FROM outbox_events WHERE "aggregateId" = ${wetland.id} AND "processedAt" IS NULL FOR UPDATE SKIP LOCKED`;
+      expect(free).toHaveLength(1);
+      expect(await find("湿地")).toEqual([]);
+    } finally {
+      await lock.query("ROLLBACK").catch(() => undefined);
+      await lock.end();
+    }
+
+    // The connections that were waiting on the lock end once they find their client gone; nothing was written.
+    await waitFor("no connection of the dead worker left", async () => (await workerBackends()).length === 0, 30_000);
+    expect(await find("湿地")).toEqual([]);
+    expect(await pendingEvents([wetland.id])).toMatchObject([{ processedAt: null, attempts: 0, lastError: null }]);
+
+    worker = await startWorker();
+    await waitFor(
+      "the product indexed and its event processed by the restarted worker",
+      async () => (await find("湿地")).includes(wetland.id) && (await pendingEvents([wetland.id])).length === 0,
+      INDEXED_MS,
+      worker,
+    );
+    expect(await find("湿地")).toEqual([wetland.id]);
+    expect(await prisma.outboxEvent.count({ where: { topic: { startsWith: "search." }, processedAt: null } })).toBe(0);
+
+    expect(await stopWorker(worker, "SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+});
