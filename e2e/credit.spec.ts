@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { USCC_ALPHABET, usccCheckCharacter } from "../app/domain/identity/uscc";
-import { query, signIn } from "./support";
+import { choose, query, signIn } from "./support";
 
 /**
  * Credit data end to end: the finance office imports (and is told exactly
@@ -57,13 +57,6 @@ async function unknownUscc(): Promise<string> {
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 const month = (year: number) => `${year}-${String(random(1, 12)).padStart(2, "0")}`;
 
-/** Picks from an Ant Design select, typing to filter when the list is long. */
-async function choose(page: Page, fieldLabel: string, option: string, search?: string) {
-  const select = page.getByLabel(fieldLabel, { exact: true });
-  await select.click();
-  if (search) await select.fill(search);
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
-}
 
 async function upload(page: Page, file: { name: string; content: string }, policy: "全部正确才导入" | "导入正确的行") {
   await page.goto("/app/signal-imports");

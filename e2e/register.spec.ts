@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { usccCheckCharacter } from "../app/domain/identity/uscc";
-import { query } from "./support";
+import { choose, query } from "./support";
 
 function freshUscc(): string {
   const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -9,13 +9,6 @@ function freshUscc(): string {
   return body + usccCheckCharacter(body);
 }
 
-/** Picks from an Ant Design select by keyboard, as a user without a mouse would. */
-async function choose(page: Page, fieldLabel: string, option: string, search?: string) {
-  const select = page.getByLabel(fieldLabel, { exact: true });
-  await select.click();
-  if (search) await select.fill(search);
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
-}
 
 async function fillForm(page: Page, uscc: string, username: string) {
   await page.goto("/register");

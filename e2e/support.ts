@@ -21,3 +21,11 @@ export async function query<T extends pg.QueryResultRow>(sql: string, params: un
     await client.end();
   }
 }
+
+/** Picks from an Ant Design select (found by its label), typing to filter when the list is long. */
+export async function choose(page: Page, fieldLabel: string, option: string, search?: string) {
+  const select = page.getByLabel(fieldLabel, { exact: true });
+  await select.click();
+  if (search) await select.fill(search);
+  await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
+}

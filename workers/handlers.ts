@@ -3,6 +3,7 @@ import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
 import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server";
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
 import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
+import { expireNeeds } from "~/domain/needs/expire-needs.server";
 import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { JOBS } from "~/jobs/definitions";
@@ -47,6 +48,10 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.drainSearchOutbox.name]: async (db, data) => {
     JOBS.drainSearchOutbox.payload.parse(data);
     return drainSearchOutbox(db, await getSearchIndex());
+  },
+  [JOBS.expireNeeds.name]: async (db, data) => {
+    JOBS.expireNeeds.payload.parse(data);
+    return expireNeeds(db);
   },
   [JOBS.resumeSignalImports.name]: async (db, data) => {
     JOBS.resumeSignalImports.payload.parse(data);

@@ -6,9 +6,10 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { ZodError } from "zod";
 import { env } from "~/config/env.server";
 import { prisma } from "~/db.server";
+import { rebuildEmptySearchIndexes } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { HEARTBEAT_KEY, JOBS, QUEUES } from "~/jobs/definitions";
-import { closeQueues, getQueue } from "~/jobs/enqueue.server";
+import { closeQueues, enqueue, getQueue } from "~/jobs/enqueue.server";
 import { createRedis, getRedis } from "~/redis.server";
 import { HANDLERS } from "./handlers";
 
@@ -53,7 +54,12 @@ async function main(): Promise<void> {
   );
 
   // Index settings are code (search/indexes.ts): applied at every start, idempotently.
-  await (await getSearchIndex()).applySettings();
+  const search = await getSearchIndex();
+  await search.applySettings();
+  const rebuilt = await rebuildEmptySearchIndexes(prisma, search);
+  if (Object.keys(rebuilt).length > 0) log("search indexes rebuilt", rebuilt);
+  // Apply whatever changed while no worker ran now, not at the schedule's next slot.
+  await enqueue("drainSearchOutbox", { reason: "schedule" });
   await getQueue(JOBS.drainSearchOutbox.queue).upsertJobScheduler(
     "drain-search-outbox-every-10-seconds",
     { every: 10_000 },
@@ -65,6 +71,13 @@ async function main(): Promise<void> {
     "resume-signal-imports-every-minute",
     { every: 60_000 },
     { name: JOBS.resumeSignalImports.name, data: {} },
+  );
+
+  // Needs expire by themselves: hourly is well within a day's granularity, and a run finding nothing costs one query.
+  await getQueue(JOBS.expireNeeds.queue).upsertJobScheduler(
+    "expire-needs-every-hour",
+    { every: 60 * 60_000 },
+    { name: JOBS.expireNeeds.name, data: { reason: "schedule" } },
   );
 
   const heartbeat = async () => {

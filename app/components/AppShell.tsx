@@ -1,5 +1,10 @@
 import {
+  AppstoreOutlined,
   AuditOutlined,
+  CheckSquareOutlined,
+  ProfileOutlined,
+  ShoppingOutlined,
+  SolutionOutlined,
   BankOutlined,
   CloudUploadOutlined,
   DashboardOutlined,
@@ -38,6 +43,11 @@ const ICONS: Record<string, React.ReactNode> = {
   objections: <IssuesCloseOutlined />,
   dataAccessAll: <EyeOutlined />,
   apiKeys: <KeyOutlined />,
+  supermarket: <ShoppingOutlined />,
+  products: <AppstoreOutlined />,
+  productReviews: <CheckSquareOutlined />,
+  needs: <ProfileOutlined />,
+  needSearch: <SolutionOutlined />,
 };
 
 export type ShellActor = {
@@ -51,7 +61,8 @@ export function AppShell({ actor, children }: { actor: ShellActor; children: Rea
   const { t, i18n } = useTranslation();
   const location = useLocation();
   const areas = AREAS.filter((a) => actor.areas.includes(a.key));
-  const selected = [...areas].reverse().find((a) => location.pathname === a.path || location.pathname.startsWith(a.path + "/"));
+  const within = (path: string) => location.pathname === path || location.pathname.startsWith(path + "/");
+  const selected = [...areas].reverse().find((a) => within(a.path) || a.also?.some(within));
   const organisation = i18n.language === "zh-CN" ? actor.organisation.zh : actor.organisation.en;
   return (
     <Layout style={{ minHeight: "100vh" }}>

@@ -11,6 +11,7 @@ export function PublicHeader({ signedIn }: { signedIn: boolean }) {
         {t("common.appFullName")}
       </Link>
       <Space wrap>
+        <Link to="/products">{t("nav.supermarket")}</Link>
         <LanguageSwitch />
         {signedIn ? (
           <Link to="/app">

@@ -32,3 +32,37 @@ export function SelectField(props: {
     </>
   );
 }
+
+/** The multi-value twin of SelectField: one hidden input per chosen value, so the form posts a list. */
+export function MultiSelectField(props: {
+  id: string;
+  name: string;
+  defaultValue?: readonly string[];
+  options: { value: string; label: string }[];
+  placeholder?: string;
+  invalid?: boolean;
+  maxCount?: number;
+}) {
+  const [value, setValue] = useState<string[]>([...(props.defaultValue ?? [])]);
+  return (
+    <>
+      <Select
+        id={props.id}
+        mode="multiple"
+        value={value}
+        onChange={setValue}
+        options={props.options}
+        placeholder={props.placeholder}
+        status={props.invalid ? "error" : undefined}
+        aria-invalid={props.invalid || undefined}
+        maxCount={props.maxCount}
+        showSearch={{ optionFilterProp: "label" }}
+        allowClear
+        style={{ width: "100%" }}
+      />
+      {value.map((v) => (
+        <input key={v} type="hidden" name={props.name} value={v} />
+      ))}
+    </>
+  );
+}

@@ -5,15 +5,27 @@ import type { Permission } from "~/domain/access/permissions";
  * only when it is built and the actor holds its permission; the route checks
  * the same permission again on the server.
  */
-export type Area = { key: string; path: string; permission: Permission | null; unless?: Permission };
+export type Area = {
+  key: string;
+  path: string;
+  permission: Permission | null;
+  unless?: Permission;
+  /** Other paths whose pages belong to this area (highlighted in the navigation). */
+  also?: readonly string[];
+};
 
 export const AREAS: readonly Area[] = [
   { key: "dashboard", path: "/app", permission: null },
   { key: "enterprise", path: "/app/enterprise", permission: "read:enterprise:own" },
+  { key: "supermarket", path: "/app/supermarket", permission: "read:product:listed" },
+  { key: "needs", path: "/app/needs", permission: "manage:need:own" },
   { key: "credit", path: "/app/credit", permission: "read:credit-profile:own" },
   { key: "authorisations", path: "/app/authorisations", permission: "manage:authorisation:own" },
   { key: "dataAccess", path: "/app/data-access", permission: "read:data-access-log:own" },
   { key: "myObjections", path: "/app/credit/objections", permission: "raise:objection:own" },
+  { key: "products", path: "/app/products", permission: "manage:product:institution" },
+  { key: "needSearch", path: "/app/need-search", permission: "read:need-inbox:institution" },
+  { key: "productReviews", path: "/app/product-reviews", permission: "review:product:any", also: ["/app/products"] },
   { key: "creditReports", path: "/app/credit-reports", permission: "read:credit-report:authorised" },
   { key: "signalImports", path: "/app/signal-imports", permission: "import:credit-signal:any" },
   { key: "objections", path: "/app/objections", permission: "handle:objection:any" },

@@ -20,3 +20,10 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id from a URL that cannot name a record is "not found", not a database error. */
+export function assertRecordId(id: string): void {
+  if (!UUID.test(id)) throw new DomainError("notFound", { status: 404 });
+}

@@ -1,3 +1,5 @@
+import { marketEn, productErrorsEn } from "./market.en";
+import { needErrorsEn, needsEn } from "./needs.en";
 import type { Messages } from "./zh-CN";
 
 export const en: Messages = {
@@ -49,6 +51,11 @@ export const en: Messages = {
     objections: "Objections",
     creditReports: "Credit reports",
     dataAccessAll: "Data access log",
+    supermarket: "Product supermarket",
+    products: "Products",
+    productReviews: "Product reviews",
+    needs: "Financing needs",
+    needSearch: "Needs marketplace",
   },
   roles: {
     sme: "Enterprise",
@@ -462,6 +469,8 @@ export const en: Messages = {
     myList: "My requests",
   },
   errors: {
+    product: productErrorsEn,
+    need: needErrorsEn,
     title: "Something went wrong",
     notFoundTitle: "Page not found",
     notFound: "The page you asked for does not exist or has been removed.",
@@ -486,6 +495,15 @@ export const en: Messages = {
     passwordMismatch: "The passwords do not match",
     mustAgree: "Please read and accept the terms",
     invalidChoice: "Choose an option from the list",
+    invalidNumber: "Enter a whole number",
+    numberOutOfRange: "Enter a whole number from {{min}} to {{max}}",
+    invalidRate: "Enter an annual rate such as 3.85 (at most two decimals)",
+    rateOutOfRange: "The annual rate must be above 0 and at most {{max}}%",
+    amountPositive: "The amount must be above 0",
+    rangeInverted: "Cannot be lower than the matching minimum",
+    chooseAtLeastOne: "Choose at least one",
+    tooMany: "Too many items",
+    lineTooLong: "A line is too long",
     invalidCode: "Use upper-case letters, digits and hyphens only",
     uscc: {
       empty: "Enter the unified social credit code",
@@ -615,4 +633,6 @@ export const en: Messages = {
       fallback: "Invalid value",
     },
   },
+  ...marketEn,
+  ...needsEn,
 };

@@ -1,3 +1,6 @@
+import { marketZhCN, productErrorsZhCN } from "./market.zh-CN";
+import { needErrorsZhCN, needsZhCN } from "./needs.zh-CN";
+
 /** Simplified Chinese, the default language. `en.ts` must have the same keys. */
 export const zhCN = {
   common: {
@@ -48,6 +51,11 @@ export const zhCN = {
     objections: "异议处理",
     creditReports: "授权企业报告",
     dataAccessAll: "数据查询日志",
+    supermarket: "金融产品超市",
+    products: "产品管理",
+    productReviews: "产品审核",
+    needs: "融资需求",
+    needSearch: "需求大厅",
   },
   roles: {
     sme: "企业用户",
@@ -458,6 +466,8 @@ export const zhCN = {
     myList: "我的申请",
   },
   errors: {
+    product: productErrorsZhCN,
+    need: needErrorsZhCN,
     title: "出错了",
     notFoundTitle: "页面不存在",
     notFound: "您访问的页面不存在或已被移除。",
@@ -482,6 +492,15 @@ export const zhCN = {
     passwordMismatch: "两次输入的密码不一致",
     mustAgree: "请阅读并同意服务协议",
     invalidChoice: "请从列表中选择",
+    invalidNumber: "请输入整数",
+    numberOutOfRange: "请输入 {{min}} 到 {{max}} 之间的整数",
+    invalidRate: "请输入年利率，如 3.85（最多两位小数）",
+    rateOutOfRange: "年利率须大于 0 且不超过 {{max}}%",
+    amountPositive: "金额须大于 0",
+    rangeInverted: "不能小于对应的最低值",
+    chooseAtLeastOne: "请至少选择一项",
+    tooMany: "选择或填写的项目过多",
+    lineTooLong: "有一行内容过长",
     invalidCode: "机构代码只能包含大写字母、数字和连字符",
     uscc: {
       empty: "请填写统一社会信用代码",
@@ -611,7 +630,9 @@ export const zhCN = {
       fallback: "内容不正确",
     },
   },
+  ...marketZhCN,
+  ...needsZhCN,
 } as const;
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof zhCN>;

@@ -47,6 +47,13 @@ export const JOBS = {
     /** One pending drain is enough: it takes every event waiting when it runs. */
     dedupeId: () => "drain-search-outbox",
   },
+  expireNeeds: {
+    queue: QUEUES.platform,
+    name: "expire-needs",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    /** One pending run is enough: it expires every need past due when it runs. */
+    dedupeId: () => "expire-needs",
+  },
   resumeSignalImports: {
     queue: QUEUES.credit,
     name: "resume-signal-imports",

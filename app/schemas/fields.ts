@@ -90,3 +90,94 @@ export const mustBeCheckedField = z
   .string()
   .optional()
   .refine((v) => v === "on" || v === "true", { error: "mustAgree" });
+
+/** A whole number typed in a form ("12", full-width allowed), within bounds. */
+export const wholeNumberField = (min: number, max: number) =>
+  z.string({ error: "required" }).transform((input, ctx) => {
+    const text = input.normalize("NFKC").replace(/[,\s]/g, "");
+    if (!/^\d{1,9}$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: text === "" ? "required" : "invalidNumber" });
+      return z.NEVER;
+    }
+    const value = Number(text);
+    if (value < min || value > max) {
+      ctx.addIssue({ code: "custom", message: messageKey("numberOutOfRange", { min, max }) });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** The highest annual rate anywhere on the platform: 24% (2,400 bps). */
+export const MAX_RATE_BPS = 2_400;
+
+/** An annual rate typed in percent ("3.45" or "3.45%") becomes integer basis points (345). */
+export const percentToBpsField = z.string({ error: "required" }).transform((input, ctx) => {
+  const text = input.normalize("NFKC").replace(/[\s%]/g, "");
+  const match = /^(\d{1,2})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) {
+    ctx.addIssue({ code: "custom", message: text === "" ? "required" : "invalidRate" });
+    return z.NEVER;
+  }
+  const bps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (bps <= 0 || bps > MAX_RATE_BPS) {
+    ctx.addIssue({ code: "custom", message: messageKey("rateOutOfRange", { max: MAX_RATE_BPS / 100 }) });
+    return z.NEVER;
+  }
+  return bps;
+});
+
+/**
+ * A list from repeated form fields (checkboxes, multi-selects): none, one or
+ * several values arrive as undefined, a string or an array.
+ */
+export function listField<T extends z.ZodType>(item: T, bounds: { min?: number; max: number; minError?: string }) {
+  return z.preprocess(
+    (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v.filter((x) => x !== "") : [v]),
+    z
+      .array(item)
+      .min(bounds.min ?? 0, { error: bounds.minError ?? "chooseAtLeastOne" })
+      .max(bounds.max, { error: "tooMany" })
+      .transform((values) => [...new Set(values)] as z.output<T>[]),
+  );
+}
+
+/** Free text with one item per line (materials, notes): trimmed, blank lines dropped. */
+export const linesField = (maxItems: number, maxLength: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .normalize("NFKC")
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== ""),
+    )
+    .pipe(z.array(z.string().max(maxLength, { error: "lineTooLong" })).max(maxItems, { error: "tooMany" }));
+
+/** Optional free text, NFKC-normalised and trimmed. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").normalize("NFKC").trim())
+    // A refinement, not a pipe: conform's empty-field coercion would reach a piped string schema as undefined.
+    .refine((v) => [...v].length <= max, { error: "tooLong" });
+
+/** A URL's query as an object: a repeated parameter becomes an array (for zod). */
+export function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+/**
+ * A search filter read from the URL: a bad value (edited by hand, or from an
+ * old link) is dropped instead of failing the page.
+ */
+export function lenient<T extends z.ZodType>(schema: T) {
+  return schema.optional().catch(undefined);
+}

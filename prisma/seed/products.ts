@@ -143,3 +143,58 @@ export function generateProducts(rng: Random, bankCode: string, bankShortName: s
     };
   });
 }
+
+/**
+ * Products still in the workflow, for the first bank: one waiting for the
+ * finance office's review and one draft, so both queues have something in them.
+ */
+export function workflowProducts(bankCode: string, bankShortName: string): (GeneratedProduct & { status: "DRAFT" | "UNDER_REVIEW" })[] {
+  const base = {
+    type: "CREDIT" as const,
+    minTermMonths: 6,
+    maxTermMonths: 36,
+    repaymentMethods: ["EQUAL_INSTALMENT", "EQUAL_PRINCIPAL"] as Template["methods"],
+    guaranteeTypes: ["CREDIT", "GUARANTOR"] as Template["guarantees"],
+    eligibleRegionCodes: [],
+    eligibleIndustryCodes: [],
+    eligibleSizes: ["MICRO", "SMALL", "MEDIUM"] as GeneratedProduct["eligibleSizes"],
+    minTaxGrade: null,
+    redListRateDiscountBps: 20,
+    redListLimitUpliftBps: 1000,
+    responseDeadlineWorkingDays: 5,
+  };
+  return [
+    {
+      ...base,
+      status: "UNDER_REVIEW",
+      code: `${bankCode}-GRN`,
+      nameZh: `${bankShortName}绿色转型贷`,
+      nameEn: `Green transition loan (${bankCode})`,
+      scenarioTags: ["GREEN", "TECH"],
+      description: "支持企业节能改造、清洁能源和碳减排项目，利率随减排成效下调。",
+      minAmountFen: 50_000_000n,
+      maxAmountFen: 1_000_000_000n,
+      minRateBps: 330,
+      maxRateBps: 520,
+      minCreditGrade: "B-",
+      minYearsInOperation: 2,
+      requiredMaterials: ["营业执照", "项目节能评估报告", "近一年财务报表"],
+    },
+    {
+      ...base,
+      status: "DRAFT",
+      code: `${bankCode}-SCF`,
+      nameZh: `${bankShortName}订单融资贷`,
+      nameEn: `Purchase-order loan (${bankCode})`,
+      scenarioTags: ["SUPPLY_CHAIN"],
+      description: "凭核心企业订单放款，回款自动还款。",
+      minAmountFen: 10_000_000n,
+      maxAmountFen: 300_000_000n,
+      minRateBps: 380,
+      maxRateBps: 600,
+      minCreditGrade: "C",
+      minYearsInOperation: 1,
+      requiredMaterials: ["营业执照", "采购订单或合同"],
+    },
+  ];
+}

@@ -12,10 +12,17 @@ import { rebuildSearchIndex } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
-import { generateProducts } from "./products";
+import { generateProducts, workflowProducts } from "./products";
+import { seedNeeds } from "./needs";
 import { Random } from "./random";
 
 export const DEMO_PASSWORD = "xinyidai-demo";
+
+/** "中国工商银行盘锦分行" → "工商银行": the prefix of the bank's product names. */
+function shortBankName(nameZh: string): string {
+  const short = nameZh.replace(/(中国|股份有限公司)/g, "").replace(/盘锦(市)?分行$/, "").replace(/农村商业银行$/, "农商行");
+  return short === "银行" ? "中国银行" : short;
+}
 
 export type SeedOptions = { enterprises: number; seed: number; log?: (line: string) => void };
 
@@ -82,7 +89,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
 
   let products = 0;
   for (const [code, nameZh] of BANKS) {
-    const shortName = nameZh.replace(/(中国|股份有限公司)/g, "").replace(/盘锦(市)?分行$/, "").replace(/农村商业银行$/, "农商行");
+    const shortName = shortBankName(nameZh);
     for (const p of generateProducts(rng, code, shortName)) {
       const existing = await db.product.findUnique({ where: { code: p.code }, select: { id: true } });
       if (existing) continue;
@@ -99,6 +106,33 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
               { fromStatus: null, toStatus: "DRAFT", actorId: createdById },
               { fromStatus: "DRAFT", toStatus: "UNDER_REVIEW", actorId: createdById },
               { fromStatus: "UNDER_REVIEW", toStatus: "LISTED", actorId: financeUser.get("finance")!, comment: "材料齐全，准予上架" },
+            ],
+          },
+        },
+      });
+      products++;
+    }
+  }
+  // The first bank also has a product waiting for review and a draft.
+  {
+    const [code, nameZh] = BANKS[0]!;
+    const shortName = shortBankName(nameZh);
+    const createdById = financeUser.get(`${code.toLowerCase()}.admin`)!;
+    for (const { status, ...p } of workflowProducts(code, shortName)) {
+      if (await db.product.findUnique({ where: { code: p.code }, select: { id: true } })) continue;
+      const submitted = status === "UNDER_REVIEW";
+      await db.product.create({
+        data: {
+          ...p,
+          institutionId: institutionIds.get(code)!,
+          status,
+          version: submitted ? 2 : 1,
+          submittedAt: submitted ? new Date() : null,
+          createdById,
+          events: {
+            create: [
+              { fromStatus: null, toStatus: "DRAFT", actorId: createdById },
+              ...(submitted ? [{ fromStatus: "DRAFT" as const, toStatus: "UNDER_REVIEW" as const, actorId: createdById }] : []),
             ],
           },
         },
@@ -134,10 +168,21 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
     });
   }
 
+  await seedNeeds(db, {
+    seed: options.seed,
+    usccs: enterprises.map((e) => e.uscc),
+    banks: BANKS.map(([code]) => ({ institutionId: institutionIds.get(code)!, userId: financeUser.get(`${code.toLowerCase()}.officer`)! })),
+    smeUsers: new Map([[enterprises[0]!.uscc, financeUser.get("sme")!], [enterprises[1]!.uscc, financeUser.get("sme2")!]]),
+    passwordHash,
+    today: platformToday(),
+    log,
+  });
+
   // The product supermarket's index, rebuilt from what was just seeded.
   const search = await getSearchIndex();
   const indexed = await rebuildSearchIndex(db, search, "products");
   log(`search index (${search.backend}): ${indexed.documents} products`);
+  log(`search index (${search.backend}): ${(await rebuildSearchIndex(db, search, "needs")).documents} needs`);
 
   await refreshPlatformStats(db);
 

@@ -27,6 +27,13 @@ import * as dataAccessLog from "~/routes/app/data-access-log";
 import * as signalImports from "~/routes/app/signal-imports";
 import * as objections from "~/routes/app/objections";
 import * as creditReports from "~/routes/app/credit-reports";
+import * as needs from "~/routes/app/needs";
+import * as needNew from "~/routes/app/need-new";
+import * as needSearch from "~/routes/app/need-search";
+import * as supermarket from "~/routes/app/supermarket";
+import * as products from "~/routes/app/products";
+import * as productNew from "~/routes/app/product-new";
+import * as productReviews from "~/routes/app/product-reviews";
 import { makeActor, makeInstitution, makeUser, outcome, routeContext } from "../helpers";
 
 type LoaderModule = { loader: (args: never) => Promise<unknown> };
@@ -48,6 +55,13 @@ const PAGES: Record<string, { module: LoaderModule; allowed: RoleKey[] }> = {
   "/app/signal-imports": { module: signalImports, allowed: ["finance_office"] },
   "/app/objections": { module: objections, allowed: ["finance_office"] },
   "/app/credit-reports": { module: creditReports, allowed: ["bank_admin", "loan_officer"] },
+  "/app/needs": { module: needs, allowed: ["sme"] },
+  "/app/needs/new": { module: needNew, allowed: ["sme"] },
+  "/app/need-search": { module: needSearch, allowed: ["bank_admin", "loan_officer"] },
+  "/app/supermarket": { module: supermarket, allowed: [...ROLE_KEYS] },
+  "/app/products": { module: products, allowed: ["bank_admin"] },
+  "/app/products/new": { module: productNew, allowed: ["bank_admin"] },
+  "/app/product-reviews": { module: productReviews, allowed: ["finance_office"] },
 };
 
 const actors = {} as Record<RoleKey, Actor>;

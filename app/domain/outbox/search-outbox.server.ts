@@ -1,4 +1,5 @@
 import type { Db, Tx } from "~/db.server";
+import { enqueue } from "~/jobs/enqueue.server";
 import { INDEXES, type IndexName } from "../../../search/indexes";
 import { currentDocuments, searchableIds } from "../search/documents.server";
 import type { SearchIndex } from "../search/search-index";
@@ -18,6 +19,25 @@ const BATCH = 500;
 export async function recordSearchChange(tx: Tx, index: IndexName, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await tx.outboxEvent.createMany({ data: ids.map((id) => ({ topic: `${TOPIC_PREFIX}${index}`, aggregateId: id })) });
+}
+
+/**
+ * Asks the worker to drain now instead of at its next scheduled run, so a
+ * change shows in search within moments. Best effort by design: the event is
+ * already committed with the change, and the scheduled drain applies it if
+ * this request is lost — so a failure here is logged, not raised to the user.
+ */
+export async function requestSearchDrain(): Promise<void> {
+  try {
+    await enqueue("drainSearchOutbox", { reason: "change" });
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        message: "search drain request failed; the scheduled drain will apply the change",
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
 }
 
 /**
@@ -73,4 +93,21 @@ export async function rebuildSearchIndex(db: Db, search: SearchIndex, index: Ind
     documents += upsert.length;
   }
   return { documents };
+}
+
+/**
+ * At start-up: an index with no documents while the database has searchable
+ * records (a new backend, a lost Meilisearch volume, a migration that reset the
+ * embedded index) is rebuilt, so search never silently shows nothing.
+ */
+export async function rebuildEmptySearchIndexes(db: Db, search: SearchIndex): Promise<Partial<Record<IndexName, number>>> {
+  const rebuilt: Partial<Record<IndexName, number>> = {};
+  for (const index of Object.keys(INDEXES) as IndexName[]) {
+    const probe = await search.search(index, { q: "", page: 1, pageSize: 1 });
+    if (probe.total > 0) continue;
+    const first = await searchableIds(db, index, 1).next();
+    if (first.done) continue;
+    rebuilt[index] = (await rebuildSearchIndex(db, search, index)).documents;
+  }
+  return rebuilt;
 }

@@ -1,0 +1,140 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { Alert, Button, Card, Descriptions, Popconfirm, Space, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { useRef } from "react";
+import { Form, Link, data, useNavigation, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
+import type { Route } from "./+types/need-search-detail";
+import { CsrfInput, FormError } from "~/components/forms";
+import { NeedAmount } from "~/components/needs/NeedAmount";
+import { NeedStatusTag, UrgencyTag } from "~/components/needs/NeedStatusTag";
+import { claimNeed } from "~/domain/needs/claim-need.server";
+import { loadNeedForBank } from "~/domain/needs/load-need.server";
+import { industryName } from "~/domain/reference/industries";
+import { regionName } from "~/domain/reference/regions";
+import { formatCalendarDate, formatDateTime, formatRateBps } from "~/i18n/format";
+import { ClaimNeedSchema } from "~/schemas/needs";
+import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+
+export const meta: Route.MetaFunction = () => [{ title: "融资需求 · 需求大厅 · 信易贷" }];
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const actor = requirePermission(request, context, "read:need-inbox:institution");
+  const { need, ownClaim, claimable } = await orHttpError(() => loadNeedForBank({ actor, needId: params.needId }));
+  return {
+    need: {
+      id: need.id,
+      amountFen: need.amountFen.toString(),
+      termMonths: need.termMonths,
+      purpose: need.purpose,
+      maxRateBps: need.maxRateBps,
+      guaranteeTypes: need.guaranteeTypes,
+      urgency: need.urgency,
+      expiresOn: formatCalendarDate(need.expiresOn),
+      status: need.status,
+      createdAt: need.createdAt.toISOString(),
+      enterprise: {
+        name: need.enterprise.name,
+        regionCode: need.enterprise.regionCode,
+        industryCode: need.enterprise.industryCode,
+        size: need.enterprise.size,
+        foundedOn: formatCalendarDate(need.enterprise.foundedOn),
+      },
+    },
+    claimedAt: ownClaim?.at.toISOString() ?? null,
+    claimable,
+  };
+}
+
+export async function action({ request, context, params }: Route.ActionArgs) {
+  const actor = requirePermission(request, context, "read:need-inbox:institution");
+  const submission = parseWithZod(await request.formData(), { schema: ClaimNeedSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), claimed: false }, { status: 400 });
+  const outcome = await withDomainErrors(() => claimNeed({ actor, needId: params.needId, ip: clientIp(request) }));
+  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.formError] }), claimed: false }, { status: outcome.status });
+  return { result: submission.reply(), claimed: true };
+}
+
+/** A refused claim (the need ended meanwhile, 409) still reloads the need, so the page shows why. */
+export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  return actionStatus === 409 ? true : defaultShouldRevalidate;
+}
+
+export default function NeedSearchDetailPage({ loaderData, actionData }: Route.ComponentProps) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const claimForm = useRef<HTMLFormElement>(null);
+  const { need, claimedAt, claimable } = loaderData;
+  return (
+    <Space orientation="vertical" size={16} style={{ width: "100%", maxWidth: 960 }}>
+      <div>
+        <Link to="/app/need-search">← {t("needSearch.backToSearch")}</Link>
+        <Typography.Title level={2} style={{ margin: "8px 0 0" }}>
+          {t("needSearch.detailTitle")}
+        </Typography.Title>
+      </div>
+      {actionData?.claimed && <Alert type="success" showIcon role="status" title={t("needSearch.justClaimed")} />}
+      <FormError errors={actionData?.result.error?.[""] ?? undefined} />
+      <Card>
+        <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
+          <Descriptions.Item label={t("needs.purpose")} span={2}>
+            <span data-testid="need-purpose" style={{ whiteSpace: "pre-wrap" }}>{need.purpose}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needSearch.enterprise")} span={2}>
+            {need.enterprise.name}
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needSearch.region")}>{regionName(need.enterprise.regionCode, locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("needSearch.industry")}>{industryName(need.enterprise.industryCode, locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("needSearch.size")}>{t(`sizes.${need.enterprise.size}`)}</Descriptions.Item>
+          <Descriptions.Item label={t("needSearch.foundedOn")}>{need.enterprise.foundedOn}</Descriptions.Item>
+          <Descriptions.Item label={t("common.status")}>
+            <NeedStatusTag status={need.status} />
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needs.amount")}>
+            <NeedAmount fen={need.amountFen} strong />
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needs.term")}>{t("needs.termValue", { count: need.termMonths })}</Descriptions.Item>
+          <Descriptions.Item label={t("needs.maxRate")}>{formatRateBps(need.maxRateBps)}</Descriptions.Item>
+          <Descriptions.Item label={t("needs.guaranteeTypes")}>
+            {need.guaranteeTypes.map((g) => (
+              <Tag key={g}>{t(`needs.guarantee.${g}`)}</Tag>
+            ))}
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needs.urgencyLabel")}>
+            <UrgencyTag urgency={need.urgency} />
+          </Descriptions.Item>
+          <Descriptions.Item label={t("needs.expiresOn")}>{need.expiresOn}</Descriptions.Item>
+          <Descriptions.Item label={t("needs.postedAt")}>{formatDateTime(need.createdAt)}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card>
+        {claimedAt ? (
+          <Alert type="success" showIcon title={t("needSearch.claimedNotice", { time: formatDateTime(claimedAt) })} data-testid="need-claimed" />
+        ) : claimable ? (
+          <Form method="post" ref={claimForm}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="claim" />
+            <Popconfirm
+              title={t("needSearch.claimConfirm")}
+              okText={t("needSearch.claim")}
+              cancelText={t("common.cancel")}
+              onConfirm={() => {
+                if (claimForm.current) void submit(claimForm.current);
+              }}
+            >
+              <Button type="primary" size="large" loading={navigation.state === "submitting"} data-testid="claim-need">
+                {t("needSearch.claim")}
+              </Button>
+            </Popconfirm>
+          </Form>
+        ) : (
+          <Alert type="info" showIcon title={t("needSearch.notClaimable")} />
+        )}
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+          {t("needSearch.reportHint")}
+        </Typography.Paragraph>
+      </Card>
+    </Space>
+  );
+}
