@@ -52,11 +52,11 @@ test("a bank's product goes through review into the supermarket, is found by key
 
   await bank.getByLabel("最高额度（元）").fill("5,000,000");
   await bank.getByTestId("product-save").click();
-  await expect(bank.getByText("草稿已保存")).toBeVisible();
+  await expect(bank.getByText("草稿已保存")).toBeVisible({ timeout: 15_000 });
   await expect(bank.getByTestId("product-status")).toHaveText("草稿");
   await bank.getByTestId("product-submit").click();
   await bank.locator(".ant-popconfirm").getByRole("button", { name: "提交审核" }).click();
-  await expect(bank.getByTestId("product-done")).toContainText("已提交审核");
+  await expect(bank.getByTestId("product-done")).toContainText("已提交审核", { timeout: 15_000 });
   await expect(bank.getByTestId("product-status")).toHaveText("审核中");
   const productUrl = bank.url().split("?")[0]!;
 
@@ -64,17 +64,18 @@ test("a bank's product goes through review into the supermarket, is found by key
   const finance = await as(browser, "finance");
   await finance.goto("/app/product-reviews");
   await finance.getByTestId("product-table").getByRole("link", { name }).click();
+  await expect(finance.getByTestId("product-title")).toHaveText(name);
   await expect(finance.getByTestId("product-status")).toHaveText("审核中");
   await finance.getByLabel(/审核意见/).fill("利率与额度合理，材料齐全，准予上架。");
   await finance.getByTestId("product-approve").click();
-  await expect(finance.getByTestId("product-done")).toContainText("产品已上架");
+  await expect(finance.getByTestId("product-done")).toContainText("产品已上架", { timeout: 15_000 });
   await expect(finance.getByTestId("product-history")).toContainText("利率与额度合理");
 
   // An SME finds it by a Chinese keyword, with the match marked, and by facets.
   const sme = await as(browser, "sme");
   await expectSearch(sme, `/app/supermarket?q=${encodeURIComponent("湿地生态")}`, name, true);
   await expect(sme.getByTestId("product-hit").filter({ hasText: name }).locator("mark").first()).toBeVisible();
-  await sme.goto("/app/supermarket");
+  // Narrowing by facets keeps it: its scenario, then its bank (the groups show the values of the current results).
   await sme.getByTestId("facet-tag").getByLabel(/绿色金融/).check();
   await expect(sme).toHaveURL(/tag=GREEN/);
   await sme.getByTestId("facet-bank").getByLabel(new RegExp(ABC)).check();
@@ -98,7 +99,7 @@ test("a bank's product goes through review into the supermarket, is found by key
   await bank.goto(productUrl);
   await bank.getByLabel(/下架原因/).fill("产品方案调整，暂停受理。");
   await bank.getByTestId("product-delist").click();
-  await expect(bank.getByTestId("product-done")).toContainText("产品已下架");
+  await expect(bank.getByTestId("product-done")).toContainText("产品已下架", { timeout: 15_000 });
   await expectSearch(sme, `/app/supermarket?q=${encodeURIComponent("湿地生态")}`, name, false);
   const [row] = await query<{ status: string }>(`SELECT status FROM products WHERE "nameZh" = $1`, [name]);
   expect(row?.status).toBe("DELISTED");
@@ -124,7 +125,7 @@ test("an SME posts a financing need, a bank finds it in the needs hall, and the 
 
   await sme.getByLabel("融资金额（元）").fill("800,000");
   await sme.getByTestId("need-submit").click();
-  await expect(sme.getByText("需求已发布")).toBeVisible();
+  await expect(sme.getByText("需求已发布")).toBeVisible({ timeout: 15_000 });
   await expect(sme.getByTestId("need-status")).toHaveText("待接单");
   const needUrl = sme.url().split("?")[0]!;
 
@@ -139,7 +140,7 @@ test("an SME posts a financing need, a bank finds it in the needs hall, and the 
   await sme.goto(needUrl);
   await sme.getByLabel("融资金额（元）").fill("1,200,000");
   await sme.getByTestId("need-submit").click();
-  await expect(sme.getByText("修改已保存")).toBeVisible();
+  await expect(sme.getByText("修改已保存")).toBeVisible({ timeout: 15_000 });
   const [edited] = await query<{ amountFen: string; version: number }>(`SELECT "amountFen"::text AS "amountFen", version FROM financing_needs WHERE purpose = $1`, [purpose]);
   expect(edited).toEqual({ amountFen: "120000000", version: 2 });
 
@@ -147,7 +148,7 @@ test("an SME posts a financing need, a bank finds it in the needs hall, and the 
   await sme.getByLabel("关闭原因（选填）").fill("已通过其他渠道解决");
   await sme.getByTestId("need-close").click();
   await sme.locator(".ant-popconfirm").getByRole("button", { name: "关闭需求" }).click();
-  await expect(sme.getByText("需求已关闭")).toBeVisible();
+  await expect(sme.getByText("需求已关闭")).toBeVisible({ timeout: 15_000 });
   const [closed] = await query<{ status: string; closeReason: string }>(`SELECT status, "closeReason" FROM financing_needs WHERE purpose = $1`, [purpose]);
   expect(closed).toEqual({ status: "CLOSED", closeReason: "已通过其他渠道解决" });
   await expect(async () => {
