@@ -140,6 +140,17 @@ function contract(name: string, make: () => Promise<SearchIndex | null>) {
       await index.upsert("products", [PRODUCTS[1]!]);
     });
 
+    it("answers a repeated search with the index as it is now, not as it was", async () => {
+      const query = { q: "", facets: ["type"], page: 1, pageSize: 10 };
+      const before = await index.search("products", query);
+      await index.upsert("products", [{ ...PRODUCTS[2]!, id: "p4", type: "MORTGAGE" }]);
+      const after = await index.search("products", query);
+      expect(after.total).toBe(before.total + 1);
+      expect(after.facets.type!.MORTGAGE).toBe(1);
+      await index.remove("products", ["p4"]);
+      expect((await index.search("products", query)).total).toBe(before.total);
+    });
+
     it("refuses attributes that are not declared filterable, facetable or sortable", async () => {
       await expect(index.search("products", { q: "", equals: { description: ["x"] }, page: 1, pageSize: 10 })).rejects.toThrow();
       await expect(index.search("products", { q: "", facets: ["description"], page: 1, pageSize: 10 })).rejects.toThrow();
