@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, useLocation, useNavigation } from "react-router";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
 import { HighlightText } from "~/components/search/HighlightText";
+import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { SearchPagination } from "~/components/search/SearchPagination";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
 import type { SupermarketHit } from "~/domain/products/search-products.server";
@@ -126,22 +127,19 @@ export function SupermarketView({ data, detailPath }: { data: SupermarketViewDat
             </details>
           </Col>
           <Col xs={24} md={17} lg={18}>
-            <div style={{ display: "flex", flexWrap: "wrap", gap: 8, justifyContent: "space-between", alignItems: "center", marginBottom: 12 }}>
-              <Typography.Text strong role="status" data-testid="supermarket-total">
-                {t("supermarket.results", { count: data.total })}
-              </Typography.Text>
-              <Space>
-                <label htmlFor="supermarket-sort">{t("supermarket.sort")}</label>
-                <select id="supermarket-sort" name="sort" defaultValue={data.form.sort} onChange={submitNow} className="native-select" key={location.search}>
-                  {SUPERMARKET_SORTS.map((s) => (
-                    <option key={s} value={s}>
-                      {t(`supermarket.sorts.${s}`)}
-                    </option>
-                  ))}
-                </select>
-                {location.search && <Link to={location.pathname}>{t("supermarket.reset")}</Link>}
-              </Space>
-            </div>
+            <ResultsToolbar
+              total={t("supermarket.results", { count: data.total })}
+              testId="supermarket-total"
+              sort={{
+                id: "supermarket-sort",
+                label: t("supermarket.sort"),
+                value: data.form.sort,
+                options: SUPERMARKET_SORTS.map((s) => ({ value: s, label: t(`supermarket.sorts.${s}`) })),
+                onChange: submitNow,
+              }}
+            >
+              {location.search && <Link to={location.pathname}>{t("supermarket.reset")}</Link>}
+            </ResultsToolbar>
             {data.hits.length === 0 ? (
               <Card>
                 <Empty description={<span data-testid="supermarket-empty">{t("supermarket.empty")}</span>}>

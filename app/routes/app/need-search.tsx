@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, useLocation, useNavigation } from "react-router";
 import type { Route } from "./+types/need-search";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
+import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { HighlightText } from "~/components/search/HighlightText";
 import { SearchPagination } from "~/components/search/SearchPagination";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
@@ -165,21 +166,17 @@ export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
             </details>
           </Col>
           <Col xs={24} md={17} lg={18}>
-            <div style={{ display: "flex", flexWrap: "wrap", gap: 8, justifyContent: "space-between", alignItems: "center", marginBottom: 12 }}>
-              <Typography.Text strong role="status" data-testid="need-search-total">
-                {t("needSearch.results", { count: result.total })}
-              </Typography.Text>
-              <Space>
-                <label htmlFor="need-sort">{t("needSearch.sort")}</label>
-                <select id="need-sort" name="sort" defaultValue={form.sort} onChange={submitNow} className="native-select">
-                  {NEED_SORTS.map((s) => (
-                    <option key={s} value={s}>
-                      {t(`needSearch.sorts.${s}`)}
-                    </option>
-                  ))}
-                </select>
-              </Space>
-            </div>
+            <ResultsToolbar
+              total={t("needSearch.results", { count: result.total })}
+              testId="need-search-total"
+              sort={{
+                id: "need-sort",
+                label: t("needSearch.sort"),
+                value: form.sort,
+                options: NEED_SORTS.map((s) => ({ value: s, label: t(`needSearch.sorts.${s}`) })),
+                onChange: submitNow,
+              }}
+            />
             {result.hits.length === 0 ? (
               <Card>
                 <Empty
