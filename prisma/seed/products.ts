@@ -82,6 +82,15 @@ const TEMPLATES: Template[] = [
   },
 ];
 
+/** "中国工商银行盘锦分行" → "工商银行": the prefix of a bank's product names (Bank of China keeps its name). */
+export function shortBankName(nameZh: string): string {
+  return nameZh
+    .replace(/(中国|股份有限公司)/g, "")
+    .replace(/(盘锦(市)?|辽宁省)分行$/, "")
+    .replace(/农村商业银行$/, "农商行")
+    .replace(/^银行$/, "中国银行");
+}
+
 export type GeneratedProduct = {
   code: string;
   nameZh: string;

@@ -12,17 +12,11 @@ import { rebuildSearchIndex } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
-import { generateProducts, workflowProducts } from "./products";
+import { generateProducts, shortBankName, workflowProducts } from "./products";
 import { seedNeeds } from "./needs";
 import { Random } from "./random";
 
 export const DEMO_PASSWORD = "xinyidai-demo";
-
-/** "中国工商银行盘锦分行" → "工商银行": the prefix of the bank's product names. */
-function shortBankName(nameZh: string): string {
-  const short = nameZh.replace(/(中国|股份有限公司)/g, "").replace(/盘锦(市)?分行$/, "").replace(/农村商业银行$/, "农商行");
-  return short === "银行" ? "中国银行" : short;
-}
 
 export type SeedOptions = { enterprises: number; seed: number; log?: (line: string) => void };
 

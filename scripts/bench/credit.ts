@@ -15,9 +15,7 @@
  * kind of statement. Profile phases at the end time the pure stages alone on
  * a sample, to split Node's share further.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -25,13 +23,13 @@ import type { SignalRow } from "../../app/domain/credit/build-snapshot";
 import type { SignalKindKey } from "../../app/domain/credit/signal-kinds";
 import type { Prisma } from "../../app/generated/prisma/client";
 import type { Random as Rng } from "../../prisma/seed/random";
-import { createDatabase, dropDatabase, migrateDeploy, ROOT, withDatabase } from "../lib/db-admin";
+import { createDatabase, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
+import { fail, markdownTable, writeBenchmarkSection } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_credit";
 const GOAL_ROWS_PER_SECOND = 1_000_000 / 60;
 const GOAL_EVALUATIONS_PER_SECOND = 100_000 / 30;
 const SECTION = "## Credit data: import and evaluation";
-const DOC = join(ROOT, "docs", "BENCHMARKS.md");
 /** Monthly invoiced sales by enterprise size, in 万元 (as the demo seed has them). */
 const SALES_WAN: Record<string, [number, number]> = { MICRO: [5, 40], SMALL: [30, 300], MEDIUM: [200, 2_000], LARGE: [1_500, 8_000] };
 /** The profile phases time the pure stages on samples this large and scale up: exact enough, and quick. */
@@ -62,10 +60,6 @@ const MONTHS = Math.ceil(ROWS / ENTERPRISES);
 // Periods must stay after 1990 and read as a plausible history.
 if (MONTHS > 240) fail(`--rows / --enterprises gives ${MONTHS} months per enterprise; keep it at most 240`);
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 // ─── Measurement ────────────────────────────────────────────────────────────
 
@@ -753,13 +747,9 @@ function otherKinds(rng: Rng, list: { uscc: string; size: string }[], asOf: stri
 
 // ─── Output ─────────────────────────────────────────────────────────────────
 
-function table(header: string[], rows: string[][], align: ("l" | "r")[]): string[] {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(align.map((a) => (a === "r" ? "---:" : "---"))), ...rows.map(line)];
-}
 
 function phaseTable(): string[] {
-  return table(
+  return markdownTable(
     ["phase", "s", "items", "rate", "Node busy s", "waiting s", "peak RSS MiB"],
     phases.map((p) => [
       p.name,
@@ -780,7 +770,7 @@ function statementTable(name: string): string[] {
     .sort((a, b) => b[1].ms - a[1].ms)
     .filter(([, v]) => v.ms >= 100)
     .map(([label, v]) => [label, fmt(v.count), sec(v.ms), pct(v.ms, phase.ms)]);
-  return table(["statement", "count", "s, send → reply", "share"], rows, ["l", "r", "r", "r"]);
+  return markdownTable(["statement", "count", "s, send → reply", "share"], rows, ["l", "r", "r", "r"]);
 }
 
 function goals() {
@@ -821,7 +811,7 @@ function breakdown(): string[] {
   return [
     `**Import** of ${fmt(m.rows)} rows, ${sec(imp.ms)} s: store ${sec(m.storeMs)} s, validate pass ${sec(m.validateMs)} s, apply pass ${sec(m.applyMs)} s.`,
     "",
-    ...table(
+    ...markdownTable(
       ["where", "s", "share"],
       [
         ["CSV decode + parse, both passes", sec(parseMs), pct(parseMs, imp.ms)],
@@ -836,7 +826,7 @@ function breakdown(): string[] {
     "",
     `**Evaluation** of ${fmt(report.evaluation1.evaluated)} enterprises in one call, ${sec(ev.ms)} s:`,
     "",
-    ...table(
+    ...markdownTable(
       ["where", "s", "share"],
       [
         ["build snapshots", sec(snapshotMs), pct(snapshotMs, ev.ms)],
@@ -852,7 +842,7 @@ function breakdown(): string[] {
     "",
     `Prisma against plain SQL for evaluateChunk's two large statements (${pe.chunks} chunks of ${EVALUATION_CHUNK}, same data; the writes rolled back):`,
     "",
-    ...table(
+    ...markdownTable(
       ["statement", "Prisma ms/chunk", "plain SQL ms/chunk", "Prisma s/100k", "plain SQL s/100k"],
       [
         ["read signals: `creditSignal.findMany` vs `$queryRaw … = ANY($1::uuid[])`", perChunk(pe.readPrismaMs), perChunk(pe.readSqlMs), per100k(pe.readPrismaMs), per100k(pe.readSqlMs)],
@@ -932,23 +922,5 @@ function writeDoc() {
     "",
   ].join("\n");
 
-  const intro = [
-    "# Benchmarks",
-    "",
-    "Reference machine: 2 cores, 24 GiB, PostgreSQL on the same host. Each section is written by its script under",
-    "`scripts/bench/`, which creates, fills and drops its own database; the figures are those of the last run, with the",
-    "machine's load at the time.",
-    "",
-  ].join("\n");
-  const existing = existsSync(DOC) ? readFileSync(DOC, "utf8") : intro;
-  const start = existing.indexOf(`${SECTION}\n`);
-  let next: string;
-  if (start < 0) {
-    next = `${existing.trimEnd()}\n\n${section}`;
-  } else {
-    const after = existing.indexOf("\n## ", start + SECTION.length);
-    next = existing.slice(0, start) + section + (after < 0 ? "" : `\n${existing.slice(after + 1)}`);
-  }
-  writeFileSync(DOC, `${next.trimEnd()}\n`);
-  console.log(`\nwrote "${SECTION}" in docs/BENCHMARKS.md`);
+  writeBenchmarkSection(SECTION, section);
 }

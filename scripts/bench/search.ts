@@ -21,23 +21,22 @@
  * included. A serial profile then times each SQL statement a search sends, and
  * the statements of four typical searches are EXPLAIN ANALYZEd.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { SearchIndex, SearchQuery } from "../../app/domain/search/search-index";
 import type { Random as Rng } from "../../prisma/seed/random";
 import type { IndexName } from "../../search/indexes";
-import { createDatabase, databaseExists, dropDatabase, migrateDeploy, ROOT, withDatabase } from "../lib/db-admin";
+import { createDatabase, databaseExists, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
+import { fail, markdownTable, writeBenchmarkSection } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_search";
 /** The issue's goal: product search at 200 req/s with p95 ≤ 30 ms. */
 const GOAL_P95_MS = 30;
 const GOAL_RATE = 200;
 const SECTION = "## Search: embedded PostgreSQL adapter";
-const DOC = join(ROOT, "docs", "BENCHMARKS.md");
 const CONCURRENCIES = [50, 200] as const;
 /** What the supermarket and the needs hall ask for with every search. */
 const PRODUCT_FACETS = ["bankId", "type", "guaranteeTypes", "scenarioTags", "regionCodes"] as const;
@@ -81,10 +80,6 @@ if (!(WARMUP_MS >= 0 && WARMUP_MS <= 60_000)) fail("--warmup must be 0 to 60 sec
 if (!(RATE >= 1 && RATE <= 5_000)) fail("--rate must be 1 to 5,000 requests/s");
 if (!Number.isInteger(SEED) || SEED < 0) fail("--seed must be a non-negative integer");
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
 
 // ─── Statement capture ──────────────────────────────────────────────────────
 
@@ -192,7 +187,7 @@ const { getSearchIndex } = await import("../../app/domain/search/search.server")
 const { rebuildSearchIndex } = await import("../../app/domain/outbox/search-outbox.server");
 const { seedRoles } = await import("../../prisma/seed/seed");
 const { BANKS, generateEnterprise } = await import("../../prisma/seed/city");
-const { generateProducts } = await import("../../prisma/seed/products");
+const { generateProducts, shortBankName } = await import("../../prisma/seed/products");
 const { Random } = await import("../../prisma/seed/random");
 const { REGIONS } = await import("../../app/domain/reference/regions");
 const { INDUSTRIES } = await import("../../app/domain/reference/industries");
@@ -388,14 +383,6 @@ function EXTRA_BANKS(): [string, string][] {
     ["CDB-LN", "国家开发银行辽宁省分行"],
   ];
 }
-
-/** As prisma/seed/seed.ts shortens bank names for product names (but Bank of China keeps its name). */
-const shortBankName = (nameZh: string) =>
-  nameZh
-    .replace(/(中国|股份有限公司)/g, "")
-    .replace(/(盘锦(市)?|辽宁省)分行$/, "")
-    .replace(/农村商业银行$/, "农商行")
-    .replace(/^银行$/, "中国银行");
 
 /** More product lines than the demo's eight, in the same shape. */
 const EXTRA_LINES = [
@@ -1006,13 +993,6 @@ async function explain(search: SearchIndex, index: IndexName, query: SearchQuery
 
 const indexSizes = () => report.sizes.indexes.map((i) => `${i.name} ${mib(i.bytes)} MiB`).join(", ");
 
-function table(head: string[], rows: string[][], align: ("l" | "r")[]): string[] {
-  return [
-    `| ${head.join(" | ")} |`,
-    `| ${align.map((a) => (a === "r" ? "---:" : "---")).join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
-}
 
 const goalRun = () => report.runs.find((r) => r.index === "products" && r.mode === "open")!;
 
@@ -1049,7 +1029,7 @@ function goalLines(): string[] {
 }
 
 function runTable(): string[] {
-  return table(
+  return markdownTable(
     ["run", "searches", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "callers ÷ req/s, ms", "errors / not served", "machine CPU", "Node CPU", "connections (max / mean active)"],
     report.runs.map((r) => [
       r.name,
@@ -1078,7 +1058,7 @@ function kindTable(): string[] {
       rows.push([r.name, kind, fmt(samples.length), ms1(p.p50), ms1(p.p95), ms1(p.p99)]);
     }
   }
-  return table(["run", "kind of query", "searches", "p50 ms", "p95 ms", "p99 ms"], rows, ["l", "l", "r", "r", "r", "r"]);
+  return markdownTable(["run", "kind of query", "searches", "p50 ms", "p95 ms", "p99 ms"], rows, ["l", "l", "r", "r", "r", "r"]);
 }
 
 function profileTable(): string[] {
@@ -1089,7 +1069,7 @@ function profileTable(): string[] {
       rows.push([label, (s.count / p.queries).toFixed(1), ms1(s.ms / p.queries), `${Math.round((s.ms / p.ms) * 100)} %`]);
     }
   }
-  return table(["statement", "per search", "ms per search", "share of the search"], rows, ["l", "r", "r", "r"]);
+  return markdownTable(["statement", "per search", "ms per search", "share of the search"], rows, ["l", "r", "r", "r"]);
 }
 
 function explainTables(): string[] {
@@ -1097,7 +1077,7 @@ function explainTables(): string[] {
   for (const e of report.explains) {
     out.push(`${e.title}:`, "");
     out.push(
-      ...table(
+      ...markdownTable(
         ["statement", "scans", "rows out", "buffers hit / read", "planning ms", "execution ms", "of which JIT ms"],
         e.rows.map((r) => [r.label, r.node, fmt(r.rows), `${fmt(r.hit)} / ${fmt(r.read)}`, r.planMs.toFixed(1), r.execMs.toFixed(1), r.jitMs.toFixed(1)]),
         ["l", "l", "r", "r", "r", "r", "r"],
@@ -1202,25 +1182,7 @@ function writeDoc() {
     ...explainTables(),
   ].join("\n");
 
-  const intro = [
-    "# Benchmarks",
-    "",
-    "Reference machine: 2 cores, 24 GiB, PostgreSQL on the same host. Each section is written by its script under",
-    "`scripts/bench/`, which creates, fills and drops its own database; the figures are those of the last run, with the",
-    "machine's load at the time.",
-    "",
-  ].join("\n");
-  const existing = existsSync(DOC) ? readFileSync(DOC, "utf8") : intro;
-  const start = existing.indexOf(`${SECTION}\n`);
-  let next: string;
-  if (start < 0) {
-    next = `${existing.trimEnd()}\n\n${section}`;
-  } else {
-    const after = existing.indexOf("\n## ", start + SECTION.length);
-    next = existing.slice(0, start) + section.trimEnd() + "\n" + (after < 0 ? "" : `\n${existing.slice(after + 1)}`);
-  }
-  writeFileSync(DOC, `${next.trimEnd()}\n`);
-  console.log(`\nwrote "${SECTION}" in docs/BENCHMARKS.md`);
+  writeBenchmarkSection(SECTION, section);
 }
 
 // Last, so every constant above is initialised before the run starts.
