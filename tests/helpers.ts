@@ -98,3 +98,28 @@ export async function outcome(call: () => Promise<unknown>): Promise<{ status: n
     throw thrown;
   }
 }
+
+/** A plain credit product of a bank, listed (searchable once indexed) or a draft, written directly. */
+export async function makeProduct(institutionId: string, createdById: string, nameZh: string, status: "DRAFT" | "LISTED" = "LISTED") {
+  return prisma.product.create({
+    data: {
+      institutionId,
+      code: `T-${uniqueSuffix()}`,
+      nameZh,
+      type: "CREDIT",
+      scenarioTags: ["TAX"],
+      minAmountFen: 10_000_000n,
+      maxAmountFen: 300_000_000n,
+      minTermMonths: 3,
+      maxTermMonths: 12,
+      minRateBps: 350,
+      maxRateBps: 450,
+      repaymentMethods: ["EQUAL_INSTALMENT"],
+      guaranteeTypes: ["CREDIT"],
+      responseDeadlineWorkingDays: 5,
+      status,
+      listedAt: status === "LISTED" ? new Date() : null,
+      createdById,
+    },
+  });
+}

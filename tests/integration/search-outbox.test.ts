@@ -8,33 +8,9 @@ import { prisma } from "~/db.server";
 import { drainSearchOutbox, rebuildSearchIndex, recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { createPostgresSearchIndex } from "~/domain/search/postgres-search.server";
 import type { SearchIndex } from "~/domain/search/search-index";
-import { makeInstitution, makeUser, uniqueSuffix } from "../helpers";
+import { makeInstitution, makeProduct, makeUser } from "../helpers";
 
 const search = createPostgresSearchIndex(prisma);
-
-async function makeProduct(institutionId: string, createdById: string, nameZh: string, status: "DRAFT" | "LISTED" = "LISTED") {
-  return prisma.product.create({
-    data: {
-      institutionId,
-      code: `T-${uniqueSuffix()}`,
-      nameZh,
-      type: "CREDIT",
-      scenarioTags: ["TAX"],
-      minAmountFen: 10_000_000n,
-      maxAmountFen: 300_000_000n,
-      minTermMonths: 3,
-      maxTermMonths: 12,
-      minRateBps: 350,
-      maxRateBps: 450,
-      repaymentMethods: ["EQUAL_INSTALMENT"],
-      guaranteeTypes: ["CREDIT"],
-      responseDeadlineWorkingDays: 5,
-      status,
-      listedAt: status === "LISTED" ? new Date() : null,
-      createdById,
-    },
-  });
-}
 
 const find = async (q: string) => (await search.search("products", { q, page: 1, pageSize: 20 })).hits.map((h) => h.id);
 

@@ -17,7 +17,7 @@ import { createPostgresSearchIndex } from "~/domain/search/postgres-search.serve
 import { HEARTBEAT_KEY } from "~/jobs/definitions";
 import { getRedis } from "~/redis.server";
 import { ROOT } from "../../scripts/lib/db-admin";
-import { makeInstitution, makeUser, uniqueSuffix } from "../helpers";
+import { makeInstitution, makeProduct, makeUser, uniqueSuffix } from "../helpers";
 
 const search = createPostgresSearchIndex(prisma);
 const find = async (q: string) => (await search.search("products", { q, page: 1, pageSize: 20 })).hits.map((h) => h.id);
@@ -115,33 +115,9 @@ async function workerBackends() {
 const pendingEvents = (ids: string[]) =>
   prisma.outboxEvent.findMany({ where: { aggregateId: { in: ids }, topic: "search.products", processedAt: null }, orderBy: { id: "asc" } });
 
-/** A draft product: not searchable, and no search event yet. */
-async function makeDraft(institutionId: string, createdById: string, nameZh: string) {
-  return prisma.product.create({
-    data: {
-      institutionId,
-      code: `T-${uniqueSuffix()}`,
-      nameZh,
-      type: "CREDIT",
-      scenarioTags: ["TAX"],
-      minAmountFen: 10_000_000n,
-      maxAmountFen: 300_000_000n,
-      minTermMonths: 3,
-      maxTermMonths: 12,
-      minRateBps: 350,
-      maxRateBps: 450,
-      repaymentMethods: ["EQUAL_INSTALMENT"],
-      guaranteeTypes: ["CREDIT"],
-      responseDeadlineWorkingDays: 5,
-      status: "DRAFT",
-      createdById,
-    },
-  });
-}
-
 /** Lists a product: the row and its search event in one transaction, as the application writes them. */
 async function listProduct(institutionId: string, createdById: string, nameZh: string) {
-  const product = await makeDraft(institutionId, createdById, nameZh);
+  const product = await makeProduct(institutionId, createdById, nameZh, "DRAFT");
   await prisma.$transaction(async (tx) => {
     await tx.product.update({ where: { id: product.id }, data: { status: "LISTED", listedAt: new Date() } });
     await recordSearchChange(tx, "products", [product.id]);
@@ -181,7 +157,7 @@ describe("search indexing across a worker crash", () => {
     await waitFor("the dead worker's connections closed", async () => (await workerBackends()).length === 0, 30_000);
 
     // While it is dead: a new product is listed and the first delisted, each with its event in the same transaction.
-    const reed = await makeDraft(bankId, userId, "大洼苇田碳汇贷");
+    const reed = await makeProduct(bankId, userId, "大洼苇田碳汇贷", "DRAFT");
     await prisma.$transaction(async (tx) => {
       await tx.product.update({ where: { id: crab.id }, data: { status: "DELISTED" } });
       await tx.product.update({ where: { id: reed.id }, data: { status: "LISTED", listedAt: new Date() } });

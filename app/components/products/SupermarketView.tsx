@@ -1,9 +1,9 @@
 import { Button, Card, Checkbox, Col, Empty, Input, Row, Space, Tag, Typography } from "antd";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Form, Link, useLocation, useNavigation } from "react-router";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
 import { HighlightText } from "~/components/search/HighlightText";
+import { SearchFilters } from "~/components/search/SearchFilters";
 import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { SearchPagination } from "~/components/search/SearchPagination";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
@@ -47,7 +47,6 @@ export function SupermarketView({ data, detailPath }: { data: SupermarketViewDat
   const location = useLocation();
   const navigation = useNavigation();
   const { formRef, submitNow } = useSubmitOnChange();
-  const filtersRef = useCollapsedOnPhone();
   const searching = navigation.state === "loading" && navigation.location?.pathname === location.pathname;
 
   const facetLabel = (attribute: string, value: string): string => {
@@ -92,39 +91,38 @@ export function SupermarketView({ data, detailPath }: { data: SupermarketViewDat
         </Space.Compact>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={7} lg={6}>
-            <details className="search-filters" open ref={filtersRef}>
-            <summary>{t("supermarket.filters")}</summary>
-            <Card size="small" title={t("supermarket.needLabel")} style={{ marginBottom: 12 }}>
-              <Space direction="vertical" style={{ width: "100%" }}>
-                <label htmlFor="supermarket-amount">{t("supermarket.amount")}</label>
-                <Input id="supermarket-amount" name="amount" inputMode="decimal" defaultValue={data.form.amount} placeholder="50" />
-                <label htmlFor="supermarket-term">{t("supermarket.term")}</label>
-                <Input id="supermarket-term" name="term" inputMode="numeric" defaultValue={data.form.term} placeholder="12" />
-                <label htmlFor="supermarket-rate">{t("supermarket.rate")}</label>
-                <Input id="supermarket-rate" name="rate" inputMode="decimal" defaultValue={data.form.rate} placeholder="5.5" />
-                <Checkbox name="fund" value="yes" defaultChecked={data.form.fund} onChange={submitNow}>
-                  {t("supermarket.fundOnly")}
-                </Checkbox>
-                <Button htmlType="submit" block>
-                  {t("supermarket.apply")}
-                </Button>
-              </Space>
-            </Card>
-            <Card size="small">
-              <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-                {FACET_PARAMS.map(([param, attribute]) => (
-                  <FacetGroup
-                    key={`${param}-${location.search}`}
-                    title={t(`supermarket.facets.${attribute}`)}
-                    name={param}
-                    options={facetOptions(attribute)}
-                    selected={data.form.selected[param] ?? []}
-                    onChange={submitNow}
-                  />
-                ))}
-              </Space>
-            </Card>
-            </details>
+            <SearchFilters summary={t("supermarket.filters")}>
+              <Card size="small" title={t("supermarket.needLabel")} style={{ marginBottom: 12 }}>
+                <Space direction="vertical" style={{ width: "100%" }}>
+                  <label htmlFor="supermarket-amount">{t("supermarket.amount")}</label>
+                  <Input id="supermarket-amount" name="amount" inputMode="decimal" defaultValue={data.form.amount} placeholder="50" />
+                  <label htmlFor="supermarket-term">{t("supermarket.term")}</label>
+                  <Input id="supermarket-term" name="term" inputMode="numeric" defaultValue={data.form.term} placeholder="12" />
+                  <label htmlFor="supermarket-rate">{t("supermarket.rate")}</label>
+                  <Input id="supermarket-rate" name="rate" inputMode="decimal" defaultValue={data.form.rate} placeholder="5.5" />
+                  <Checkbox name="fund" value="yes" defaultChecked={data.form.fund} onChange={submitNow}>
+                    {t("supermarket.fundOnly")}
+                  </Checkbox>
+                  <Button htmlType="submit" block>
+                    {t("supermarket.apply")}
+                  </Button>
+                </Space>
+              </Card>
+              <Card size="small">
+                <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+                  {FACET_PARAMS.map(([param, attribute]) => (
+                    <FacetGroup
+                      key={`${param}-${location.search}`}
+                      title={t(`supermarket.facets.${attribute}`)}
+                      name={param}
+                      options={facetOptions(attribute)}
+                      selected={data.form.selected[param] ?? []}
+                      onChange={submitNow}
+                    />
+                  ))}
+                </Space>
+              </Card>
+            </SearchFilters>
           </Col>
           <Col xs={24} md={17} lg={18}>
             <ResultsToolbar
@@ -166,15 +164,6 @@ export function SupermarketView({ data, detailPath }: { data: SupermarketViewDat
       </Form>
     </>
   );
-}
-
-/** Filters start folded on a phone, so the results come first; open everywhere else (and without script). */
-function useCollapsedOnPhone() {
-  const ref = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    if (ref.current && window.matchMedia("(max-width: 767px)").matches) ref.current.open = false;
-  }, []);
-  return ref;
 }
 
 function ProductHitCard({ hit, href, bankName }: { hit: SupermarketHit; href: string; bankName: string }) {

@@ -1,17 +1,16 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Alert, Button, Card, Descriptions, Popconfirm, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Descriptions, Popconfirm, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useRef } from "react";
 import { Form, Link, data, useNavigation, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/need-search-detail";
 import { CsrfInput, FormError } from "~/components/forms";
-import { NeedAmount } from "~/components/needs/NeedAmount";
-import { NeedStatusTag, UrgencyTag } from "~/components/needs/NeedStatusTag";
+import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
 import { claimNeed } from "~/domain/needs/claim-need.server";
 import { loadNeedForBank } from "~/domain/needs/load-need.server";
 import { industryName } from "~/domain/reference/industries";
 import { regionName } from "~/domain/reference/regions";
-import { formatCalendarDate, formatDateTime, formatRateBps } from "~/i18n/format";
+import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { ClaimNeedSchema } from "~/schemas/needs";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
 
@@ -77,36 +76,20 @@ export default function NeedSearchDetailPage({ loaderData, actionData }: Route.C
       {actionData?.claimed && <Alert type="success" showIcon role="status" title={t("needSearch.justClaimed")} />}
       <FormError errors={actionData?.result.error?.[""] ?? undefined} />
       <Card>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
-          <Descriptions.Item label={t("needs.purpose")} span={2}>
-            <span data-testid="need-purpose" style={{ whiteSpace: "pre-wrap" }}>{need.purpose}</span>
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needSearch.enterprise")} span={2}>
-            {need.enterprise.name}
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needSearch.region")}>{regionName(need.enterprise.regionCode, locale)}</Descriptions.Item>
-          <Descriptions.Item label={t("needSearch.industry")}>{industryName(need.enterprise.industryCode, locale)}</Descriptions.Item>
-          <Descriptions.Item label={t("needSearch.size")}>{t(`sizes.${need.enterprise.size}`)}</Descriptions.Item>
-          <Descriptions.Item label={t("needSearch.foundedOn")}>{need.enterprise.foundedOn}</Descriptions.Item>
-          <Descriptions.Item label={t("common.status")}>
-            <NeedStatusTag status={need.status} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.amount")}>
-            <NeedAmount fen={need.amountFen} strong />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.term")}>{t("needs.termValue", { count: need.termMonths })}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.maxRate")}>{formatRateBps(need.maxRateBps)}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.guaranteeTypes")}>
-            {need.guaranteeTypes.map((g) => (
-              <Tag key={g}>{t(`needs.guarantee.${g}`)}</Tag>
-            ))}
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.urgencyLabel")}>
-            <UrgencyTag urgency={need.urgency} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.expiresOn")}>{need.expiresOn}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.postedAt")}>{formatDateTime(need.createdAt)}</Descriptions.Item>
-        </Descriptions>
+        <Descriptions
+          column={{ xs: 1, md: 2 }}
+          bordered
+          size="small"
+          items={[
+            needPurposeItem(need, t),
+            { key: "enterprise", label: t("needSearch.enterprise"), span: 2, children: need.enterprise.name },
+            { key: "region", label: t("needSearch.region"), children: regionName(need.enterprise.regionCode, locale) },
+            { key: "industry", label: t("needSearch.industry"), children: industryName(need.enterprise.industryCode, locale) },
+            { key: "size", label: t("needSearch.size"), children: t(`sizes.${need.enterprise.size}`) },
+            { key: "foundedOn", label: t("needSearch.foundedOn"), children: need.enterprise.foundedOn },
+            ...needTermsItems(need, t),
+          ]}
+        />
       </Card>
       <Card>
         {claimedAt ? (

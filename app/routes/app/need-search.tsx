@@ -1,12 +1,12 @@
 import { SearchOutlined } from "@ant-design/icons";
 import { Button, Card, Col, Empty, Input, Row, Space, Tag, Typography } from "antd";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Form, Link, useLocation, useNavigation } from "react-router";
 import type { Route } from "./+types/need-search";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
 import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { HighlightText } from "~/components/search/HighlightText";
+import { SearchFilters } from "~/components/search/SearchFilters";
 import { SearchPagination } from "~/components/search/SearchPagination";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
 import { NeedStatusTag, UrgencyTag } from "~/components/needs/NeedStatusTag";
@@ -47,15 +47,6 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 const FACET_ORDER: NeedFacetParam[] = ["region", "industry", "size", "guarantee", "urgency"];
 
-/** Filters start folded on a phone, so the results come first; open everywhere else (and without script). As in the product supermarket. */
-function useCollapsedOnPhone() {
-  const ref = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    if (ref.current && window.matchMedia("(max-width: 767px)").matches) ref.current.open = false;
-  }, []);
-  return ref;
-}
-
 export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
@@ -63,7 +54,6 @@ export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const { form, result } = loaderData;
   const { formRef, submitNow } = useSubmitOnChange();
-  const filtersRef = useCollapsedOnPhone();
   const searching = navigation.state === "loading" && navigation.location?.pathname === location.pathname;
   const filtered =
     FACET_ORDER.some((f) => form[f].length > 0) ||
@@ -121,8 +111,7 @@ export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
         </Space.Compact>
         <Row gutter={[16, 16]}>
           <Col xs={24} md={7} lg={6}>
-            <details className="search-filters" open ref={filtersRef}>
-              <summary>{t("needSearch.filters")}</summary>
+            <SearchFilters summary={t("needSearch.filters")}>
               <Card size="small" title={t("needSearch.filters")} extra={filtered ? <Link to={location.pathname}>{t("needSearch.clear")}</Link> : null}>
                 <Space orientation="vertical" size={16} style={{ width: "100%" }}>
                   {FACET_ORDER.map((facet) => (
@@ -163,7 +152,7 @@ export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
                   </Button>
                 </Space>
               </Card>
-            </details>
+            </SearchFilters>
           </Col>
           <Col xs={24} md={17} lg={18}>
             <ResultsToolbar

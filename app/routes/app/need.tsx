@@ -1,20 +1,19 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Alert, Button, Card, Col, Descriptions, Input, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Input, Popconfirm, Row, Space, Table, Typography } from "antd";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/need";
 import { CsrfInput, FormError } from "~/components/forms";
-import { NeedAmount } from "~/components/needs/NeedAmount";
 import { NeedForm } from "~/components/needs/NeedForm";
-import { NeedStatusTag, UrgencyTag } from "~/components/needs/NeedStatusTag";
+import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
 import { closeNeed } from "~/domain/needs/close-need.server";
 import { fulfilNeed } from "~/domain/needs/fulfil-need.server";
 import { loadOwnNeed } from "~/domain/needs/load-need.server";
 import { NEED_LIMITS } from "~/domain/needs/need-rules";
 import { updateNeed } from "~/domain/needs/update-need.server";
-import { formatCalendarDate, formatDateTime, formatRateBps } from "~/i18n/format";
+import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { CloseNeedSchema, FulfilNeedSchema, NeedFormSchema } from "~/schemas/needs";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
 
@@ -114,33 +113,17 @@ export default function NeedPage({ loaderData, actionData }: Route.ComponentProp
       )}
       {pastDue && need.status !== "EXPIRED" && commands.length > 0 && <Alert type="warning" showIcon title={t("needs.pastDue")} />}
       <Card>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
-          <Descriptions.Item label={t("needs.purpose")} span={2}>
-            <span style={{ whiteSpace: "pre-wrap" }} data-testid="need-purpose">
-              {need.purpose}
-            </span>
-          </Descriptions.Item>
-          <Descriptions.Item label={t("common.status")}>
-            <NeedStatusTag status={need.status} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.amount")}>
-            <NeedAmount fen={need.amountFen} strong />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.term")}>{t("needs.termValue", { count: need.termMonths })}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.maxRate")}>{formatRateBps(need.maxRateBps)}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.guaranteeTypes")}>
-            {need.guaranteeTypes.map((g) => (
-              <Tag key={g}>{t(`needs.guarantee.${g}`)}</Tag>
-            ))}
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.urgencyLabel")}>
-            <UrgencyTag urgency={need.urgency} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t("needs.expiresOn")}>{need.expiresOn}</Descriptions.Item>
-          <Descriptions.Item label={t("needs.postedAt")}>{formatDateTime(need.createdAt)}</Descriptions.Item>
-          {need.closedAt && <Descriptions.Item label={t("needs.endedAt")}>{formatDateTime(need.closedAt)}</Descriptions.Item>}
-          {need.closeReason && <Descriptions.Item label={t("needs.closeReasonShown")}>{need.closeReason}</Descriptions.Item>}
-        </Descriptions>
+        <Descriptions
+          column={{ xs: 1, md: 2 }}
+          bordered
+          size="small"
+          items={[
+            needPurposeItem(need, t),
+            ...needTermsItems(need, t),
+            ...(need.closedAt ? [{ key: "endedAt", label: t("needs.endedAt"), children: formatDateTime(need.closedAt) }] : []),
+            ...(need.closeReason ? [{ key: "closeReason", label: t("needs.closeReasonShown"), children: need.closeReason }] : []),
+          ]}
+        />
       </Card>
 
       <Card title={`${t("needs.claims")} (${claims.length})`}>
