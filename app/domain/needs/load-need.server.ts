@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
+import { formatCalendarDate } from "~/i18n/format";
 import { ACTIVE_NEED_STATUSES, isNeedId, isPastDue, ownerCommands } from "./need-rules";
 
 /** A need's terms, as both its owner and a bank see them. */
@@ -20,6 +21,35 @@ const NEED_TERMS = {
   updatedAt: true,
   closedAt: true,
 } as const;
+
+type NeedTermsRow = {
+  id: string;
+  amountFen: bigint;
+  termMonths: number;
+  purpose: string;
+  maxRateBps: number;
+  guaranteeTypes: string[];
+  urgency: string;
+  expiresOn: Date;
+  status: string;
+  createdAt: Date;
+};
+
+/** A need's terms as pages carry them: money as text (JSON has no bigint), the expiry as YYYY-MM-DD, times as ISO text. */
+export function serialiseNeedTerms(need: NeedTermsRow) {
+  return {
+    id: need.id,
+    amountFen: need.amountFen.toString(),
+    termMonths: need.termMonths,
+    purpose: need.purpose,
+    maxRateBps: need.maxRateBps,
+    guaranteeTypes: need.guaranteeTypes,
+    urgency: need.urgency,
+    expiresOn: formatCalendarDate(need.expiresOn),
+    status: need.status,
+    createdAt: need.createdAt.toISOString(),
+  };
+}
 
 /** Claims shown per need: far more banks than any city has. */
 const MAX_CLAIMS = 100;

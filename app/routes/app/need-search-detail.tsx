@@ -7,7 +7,7 @@ import type { Route } from "./+types/need-search-detail";
 import { CsrfInput, FormError } from "~/components/forms";
 import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
 import { claimNeed } from "~/domain/needs/claim-need.server";
-import { loadNeedForBank } from "~/domain/needs/load-need.server";
+import { loadNeedForBank, serialiseNeedTerms } from "~/domain/needs/load-need.server";
 import { industryName } from "~/domain/reference/industries";
 import { regionName } from "~/domain/reference/regions";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
@@ -21,16 +21,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const { need, ownClaim, claimable } = await orHttpError(() => loadNeedForBank({ actor, needId: params.needId }));
   return {
     need: {
-      id: need.id,
-      amountFen: need.amountFen.toString(),
-      termMonths: need.termMonths,
-      purpose: need.purpose,
-      maxRateBps: need.maxRateBps,
-      guaranteeTypes: need.guaranteeTypes,
-      urgency: need.urgency,
-      expiresOn: formatCalendarDate(need.expiresOn),
-      status: need.status,
-      createdAt: need.createdAt.toISOString(),
+      ...serialiseNeedTerms(need),
       enterprise: {
         name: need.enterprise.name,
         regionCode: need.enterprise.regionCode,

@@ -10,10 +10,10 @@ import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-i
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
 import { closeNeed } from "~/domain/needs/close-need.server";
 import { fulfilNeed } from "~/domain/needs/fulfil-need.server";
-import { loadOwnNeed } from "~/domain/needs/load-need.server";
+import { loadOwnNeed, serialiseNeedTerms } from "~/domain/needs/load-need.server";
 import { NEED_LIMITS } from "~/domain/needs/need-rules";
 import { updateNeed } from "~/domain/needs/update-need.server";
-import { formatCalendarDate, formatDateTime } from "~/i18n/format";
+import { formatDateTime } from "~/i18n/format";
 import { CloseNeedSchema, FulfilNeedSchema, NeedFormSchema } from "~/schemas/needs";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
 
@@ -24,17 +24,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const { need, commands, pastDue } = await orHttpError(() => loadOwnNeed({ actor, needId: params.needId }));
   return {
     need: {
-      id: need.id,
-      amountFen: need.amountFen.toString(),
-      termMonths: need.termMonths,
-      purpose: need.purpose,
-      maxRateBps: need.maxRateBps,
-      guaranteeTypes: need.guaranteeTypes,
-      urgency: need.urgency,
-      expiresOn: formatCalendarDate(need.expiresOn),
-      status: need.status,
+      ...serialiseNeedTerms(need),
       version: need.version,
-      createdAt: need.createdAt.toISOString(),
       closedAt: need.closedAt?.toISOString() ?? null,
       closeReason: need.closeReason,
     },
