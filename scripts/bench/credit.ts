@@ -18,13 +18,12 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import type { SignalRow } from "../../app/domain/credit/build-snapshot";
 import type { SignalKindKey } from "../../app/domain/credit/signal-kinds";
 import type { Prisma } from "../../app/generated/prisma/client";
 import type { Random as Rng } from "../../prisma/seed/random";
 import { createDatabase, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
-import { fail, markdownTable, writeBenchmarkSection } from "../lib/bench-report";
+import { fail, markdownTable, onEveryStatement, writeBenchmarkSection } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_credit";
 const GOAL_ROWS_PER_SECOND = 1_000_000 / 60;
@@ -101,42 +100,22 @@ function statementLabel(sql: string): string {
  * writes) also counts the Node work that delayed its reply.
  */
 function timeStatements() {
-  type Query = (this: pg.Client, ...args: unknown[]) => unknown;
-  const proto = pg.Client.prototype as unknown as { query: Query };
-  const original = proto.query;
-  proto.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
-    const sql = typeof first === "string" ? first : (first?.text ?? "");
-    const params = typeof first === "object" && first && Array.isArray(first.values) ? first.values : args[1];
+  onEveryStatement((sql, params) => {
     const label = statementLabel(sql);
     const phase = current;
     // The worker's status change is where its validation pass ends and its apply pass starts.
-    if (phase && label === "UPDATE credit_signal_batches" && Array.isArray(params) && params.includes("APPLYING")) {
+    if (phase && label === "UPDATE credit_signal_batches" && params.includes("APPLYING")) {
       phase.marks.set("applying", performance.now());
     }
+    if (!phase) return null;
     const started = performance.now();
-    let done = false;
-    const finish = () => {
-      if (done || !phase) return;
-      done = true;
+    return () => {
       const entry = phase.byStatement.get(label) ?? { ms: 0, count: 0 };
       entry.ms += performance.now() - started;
       entry.count++;
       phase.byStatement.set(label, entry);
     };
-    const callbackAt = args.findIndex((a) => typeof a === "function");
-    if (callbackAt >= 0) {
-      const callback = args[callbackAt] as (...a: unknown[]) => unknown;
-      args[callbackAt] = function (this: unknown, ...result: unknown[]) {
-        finish();
-        return callback.apply(this, result);
-      };
-      return original.apply(this, args);
-    }
-    const result = original.apply(this, args);
-    if (result instanceof Promise) result.then(finish, finish);
-    return result;
-  };
+  });
 }
 
 async function measure<T>(name: string, unit: string, work: (phase: Phase) => Promise<T>, items?: (result: T) => number): Promise<T> {

@@ -30,7 +30,7 @@ import type { SearchIndex, SearchQuery } from "../../app/domain/search/search-in
 import type { Random as Rng } from "../../prisma/seed/random";
 import type { IndexName } from "../../search/indexes";
 import { createDatabase, databaseExists, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
-import { fail, markdownTable, writeBenchmarkSection } from "../lib/bench-report";
+import { fail, markdownTable, onEveryStatement, writeBenchmarkSection } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_search";
 /** The issue's goal: product search at 200 req/s with p95 ≤ 30 ms. */
@@ -104,39 +104,20 @@ let captured: Captured[] | null = null;
 
 /** Wraps pg's Client#query (which Prisma's adapter uses) to time and capture statements. */
 function instrumentPg() {
-  type Query = (this: pg.Client, ...args: unknown[]) => unknown;
-  const proto = pg.Client.prototype as unknown as { query: Query };
-  const original = proto.query;
-  proto.query = function (this: pg.Client, ...args: unknown[]) {
-    if (!statementTimes && !captured) return original.apply(this, args);
-    const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
-    const sql = typeof first === "string" ? first : (first?.text ?? "");
-    const params = typeof first === "object" && first && Array.isArray(first.values) ? first.values : Array.isArray(args[1]) ? args[1] : [];
+  onEveryStatement((sql, params) => {
+    if (!statementTimes && !captured) return null;
     const label = statementLabel(sql);
-    if (captured && label !== "other") captured.push({ label, text: sql, values: params as unknown[] });
+    if (captured && label !== "other") captured.push({ label, text: sql, values: params });
     const times = statementTimes;
+    if (!times) return null;
     const started = performance.now();
-    const finish = () => {
-      if (!times) return;
+    return () => {
       const entry = times.get(label) ?? { ms: 0, count: 0 };
       entry.ms += performance.now() - started;
       entry.count++;
       times.set(label, entry);
     };
-    // pg.Pool#query (what Prisma's adapter calls outside transactions) passes a callback.
-    const callbackAt = args.findIndex((a) => typeof a === "function");
-    if (callbackAt >= 0) {
-      const callback = args[callbackAt] as (...a: unknown[]) => unknown;
-      args[callbackAt] = function (this: unknown, ...result: unknown[]) {
-        finish();
-        return callback.apply(this, result);
-      };
-      return original.apply(this, args);
-    }
-    const result = original.apply(this, args);
-    if (result instanceof Promise) result.then(finish, finish);
-    return result;
-  };
+  });
 }
 
 // ─── Set-up ─────────────────────────────────────────────────────────────────

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { ROOT } from "./db-admin";
 
 /**
- * What every benchmark script shares: refusing bad options, Markdown tables,
- * and writing its own section of docs/BENCHMARKS.md (replacing the section's
+ * What every benchmark script shares: refusing bad options, timing the
+ * statements pg sends, Markdown tables, and writing its own section of docs/BENCHMARKS.md (replacing the section's
  * last run, leaving the other sections as they are).
  */
 
@@ -42,4 +43,41 @@ export function writeBenchmarkSection(title: string, section: string): void {
   }
   writeFileSync(DOC, `${next.trimEnd()}\n`);
   console.log(`\nwrote "${title}" in docs/BENCHMARKS.md`);
+}
+
+/**
+ * Calls `observe` for every statement the pg driver sends (Prisma's adapter
+ * included) as it is sent; the function it returns, if any, is called once when
+ * the reply arrives. pg.Pool#query passes a callback, a client's query returns
+ * a promise: both are covered.
+ */
+export function onEveryStatement(observe: (sql: string, params: unknown[]) => (() => void) | null): void {
+  type Query = (this: pg.Client, ...args: unknown[]) => unknown;
+  const proto = pg.Client.prototype as unknown as { query: Query };
+  const original = proto.query;
+  proto.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
+    const sql = typeof first === "string" ? first : (first?.text ?? "");
+    const params = typeof first === "object" && first && Array.isArray(first.values) ? first.values : Array.isArray(args[1]) ? args[1] : [];
+    const replied = observe(sql, params);
+    if (!replied) return original.apply(this, args);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      replied();
+    };
+    const callbackAt = args.findIndex((a) => typeof a === "function");
+    if (callbackAt >= 0) {
+      const callback = args[callbackAt] as (...a: unknown[]) => unknown;
+      args[callbackAt] = function (this: unknown, ...result: unknown[]) {
+        finish();
+        return callback.apply(this, result);
+      };
+      return original.apply(this, args);
+    }
+    const result = original.apply(this, args);
+    if (result instanceof Promise) result.then(finish, finish);
+    return result;
+  };
 }
