@@ -188,7 +188,7 @@ test("an enterprise reads its credit profile and sees which bank viewed it", asy
 
   const signals = owner.getByTestId("signal-table");
   await expect(signals.locator("tbody tr.ant-table-row").first()).toBeVisible();
-  await expect(signals.getByRole("button", { name: "提出异议" }).first()).toBeVisible();
+  await expect(signals.getByRole("link", { name: "提出异议" }).first()).toBeVisible();
 
   // A bank with a live authorisation (seeded) opens the report…
   const officer = await as(browser, "icbc-pj.officer");
@@ -262,7 +262,7 @@ test("a credit repair of a penalty, once approved, raises the enterprise's score
   await expect(scoreOnPage(owner2)).toHaveText(String(before.score));
   const penaltyRow = await signalRow(owner2, penalty!.naturalKey);
   await expect(penaltyRow).toContainText("计入评价");
-  await penaltyRow.getByRole("button", { name: "申请信用修复" }).click();
+  await penaltyRow.getByRole("link", { name: "申请信用修复" }).click();
   await expect(owner2).toHaveURL(new RegExp(`/app/credit/objections\\?signal=${penalty!.id}&kind=REPAIR`));
   await owner2.getByLabel("整改情况").fill("已于规定期限内缴清罚款并完成整改，市场监管部门已出具整改完成意见。");
   await owner2.getByLabel("信用承诺").fill("本企业承诺：已按要求完成整改，今后严格遵守相关法律法规。");
@@ -295,7 +295,7 @@ test("a credit repair of a penalty, once approved, raises the enterprise's score
   await expect(owner2.getByTestId("credit-grade")).toHaveText(after.grade);
   const repaired = await signalRow(owner2, penalty!.naturalKey);
   await expect(repaired).toContainText("已修复");
-  await expect(repaired.getByRole("button", { name: "申请信用修复" })).toHaveCount(0);
+  await expect(repaired.getByRole("link", { name: "申请信用修复" })).toHaveCount(0);
 
   for (const p of [owner2, finance]) await p.context().close();
 });
@@ -315,7 +315,7 @@ test("an objection upheld by the finance office withdraws the record from the pr
   const owner = await as(browser, "sme");
   await owner.goto("/app/credit");
   const utilityRow = await signalRow(owner, utilityText);
-  await utilityRow.getByRole("button", { name: "提出异议" }).click();
+  await utilityRow.getByRole("link", { name: "提出异议" }).click();
   await expect(owner).toHaveURL(new RegExp(`/app/credit/objections\\?signal=${utility!.id}&kind=OBJECTION`));
   await owner.getByLabel("异议理由").fill("该月费用已按时缴纳，缴费单位数据有误，附缴费凭证。");
   await owner.getByRole("button", { name: /^提\s*交$/ }).click();
@@ -335,7 +335,7 @@ test("an objection upheld by the finance office withdraws the record from the pr
   await owner.goto("/app/credit");
   const withdrawn = await signalRow(owner, utilityText);
   await expect(withdrawn).toContainText("已撤销");
-  await expect(withdrawn.getByRole("button", { name: "提出异议" })).toHaveCount(0);
+  await expect(withdrawn.getByRole("link", { name: "提出异议" })).toHaveCount(0);
   const [voided] = await query<{ voided: boolean }>(`SELECT "voidedAt" IS NOT NULL AS voided FROM credit_signals WHERE id = $1`, [utility!.id]);
   expect(voided).toEqual({ voided: true });
 

@@ -1,7 +1,8 @@
-import { Button, Space } from "antd";
+import { Space } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { LinkButton } from "./LinkButton";
 
 export function PublicHeader({ signedIn }: { signedIn: boolean }) {
   const { t } = useTranslation();
@@ -14,17 +15,11 @@ export function PublicHeader({ signedIn }: { signedIn: boolean }) {
         <Link to="/products">{t("nav.supermarket")}</Link>
         <LanguageSwitch />
         {signedIn ? (
-          <Link to="/app">
-            <Button type="primary">{t("nav.dashboard")}</Button>
-          </Link>
+          <LinkButton to="/app" type="primary">{t("nav.dashboard")}</LinkButton>
         ) : (
           <>
-            <Link to="/register">
-              <Button>{t("common.register")}</Button>
-            </Link>
-            <Link to="/sign-in">
-              <Button type="primary">{t("common.signIn")}</Button>
-            </Link>
+            <LinkButton to="/register">{t("common.register")}</LinkButton>
+            <LinkButton to="/sign-in" type="primary">{t("common.signIn")}</LinkButton>
           </>
         )}
       </Space>

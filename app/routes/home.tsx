@@ -1,7 +1,7 @@
-import { Button, Card, Col, Row, Space, Statistic, Typography } from "antd";
+import { Card, Col, Row, Space, Statistic, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
 import type { Route } from "./+types/home";
+import { LinkButton } from "~/components/LinkButton";
 import { PublicHeader } from "~/components/PublicHeader";
 import { prisma } from "~/db.server";
 import { PLATFORM_STAT_KEYS } from "~/domain/stats/platform-stat-keys";
@@ -39,14 +39,10 @@ export default function Home({ loaderData }: Route.ComponentProps) {
             <p>{t("home.subtitle")}</p>
             {!signedIn && (
               <Space wrap>
-                <Link to="/register">
-                  <Button size="large">{t("home.ctaRegister")}</Button>
-                </Link>
-                <Link to="/sign-in">
-                  <Button size="large" ghost>
-                    {t("home.ctaSignIn")}
-                  </Button>
-                </Link>
+                <LinkButton to="/register" size="large">{t("home.ctaRegister")}</LinkButton>
+                <LinkButton to="/sign-in" size="large" ghost>
+                  {t("home.ctaSignIn")}
+                </LinkButton>
               </Space>
             )}
           </div>

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, useLocation, useNavigation } from "react-router";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
 import { HighlightText } from "~/components/search/HighlightText";
+import { LinkButton } from "~/components/LinkButton";
 import { SearchFilters } from "~/components/search/SearchFilters";
 import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { SearchPagination } from "~/components/search/SearchPagination";
@@ -143,9 +144,7 @@ export function SupermarketView({ data, detailPath }: { data: SupermarketViewDat
                 <Empty description={<span data-testid="supermarket-empty">{t("supermarket.empty")}</span>}>
                   <Typography.Paragraph type="secondary">{t("supermarket.emptyHelp")}</Typography.Paragraph>
                   {location.search && (
-                    <Link to={location.pathname}>
-                      <Button>{t("supermarket.reset")}</Button>
-                    </Link>
+                    <LinkButton to={location.pathname}>{t("supermarket.reset")}</LinkButton>
                   )}
                 </Empty>
               </Card>

@@ -1,8 +1,8 @@
-import { Button, Space, Typography } from "antd";
+import { Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
 import type { Route } from "./+types/credit";
 import { CreditProfileView } from "~/components/credit/CreditProfileView";
+import { LinkButton } from "~/components/LinkButton";
 import { loadCreditProfile } from "~/domain/credit/credit-profile.server";
 import { requirePermission } from "~/web/request.server";
 
@@ -38,15 +38,11 @@ export default function CreditPage({ loaderData }: Route.ComponentProps) {
             ? (s) =>
                 s.openObjection || s.status === "WITHDRAWN" ? null : (
                   <Space size={4} wrap>
-                    <Link to={`/app/credit/objections?signal=${s.id}&kind=OBJECTION`}>
-                      <Button size="small">{t("credit.raiseObjection")}</Button>
-                    </Link>
+                    <LinkButton to={`/app/credit/objections?signal=${s.id}&kind=OBJECTION`} size="small">{t("credit.raiseObjection")}</LinkButton>
                     {s.kind === "ADMIN_PENALTY" && !s.repaired && (
-                      <Link to={`/app/credit/objections?signal=${s.id}&kind=REPAIR`}>
-                        <Button size="small" type="primary" ghost>
-                          {t("credit.requestRepair")}
-                        </Button>
-                      </Link>
+                      <LinkButton to={`/app/credit/objections?signal=${s.id}&kind=REPAIR`} size="small" type="primary" ghost>
+                        {t("credit.requestRepair")}
+                      </LinkButton>
                     )}
                   </Space>
                 )

@@ -6,6 +6,7 @@ import type { Route } from "./+types/need-search";
 import { FacetGroup, type FacetOption } from "~/components/search/FacetGroup";
 import { ResultsToolbar } from "~/components/search/ResultsToolbar";
 import { HighlightText } from "~/components/search/HighlightText";
+import { LinkButton } from "~/components/LinkButton";
 import { SearchFilters } from "~/components/search/SearchFilters";
 import { SearchPagination } from "~/components/search/SearchPagination";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
@@ -179,9 +180,7 @@ export default function NeedSearchPage({ loaderData }: Route.ComponentProps) {
                   }
                 >
                   {filtered && (
-                    <Link to={location.pathname}>
-                      <Button>{t("needSearch.clear")}</Button>
-                    </Link>
+                    <LinkButton to={location.pathname}>{t("needSearch.clear")}</LinkButton>
                   )}
                 </Empty>
               </Card>

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/needs";
-import { LinkButton } from "~/components/needs/LinkButton";
+import { LinkButton } from "~/components/LinkButton";
 import { NeedAmount } from "~/components/needs/NeedAmount";
 import { NeedStatusTag, UrgencyTag } from "~/components/needs/NeedStatusTag";
 import { PagedTable } from "~/components/PagedTable";

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation, useSearchParams, useSubmit } from "react-router";
 import type { Route } from "./+types/product";
 import { CsrfInput, translateError } from "~/components/forms";
+import { LinkButton } from "~/components/LinkButton";
 import { ProductFacts } from "~/components/products/ProductFacts";
 import { ProductStatusTag } from "~/components/products/ProductStatusTag";
 import { changeProductStatus } from "~/domain/products/change-product-status.server";
@@ -84,11 +85,9 @@ export default function ProductPage({ loaderData, actionData }: Route.ComponentP
         <Card size="small" style={{ marginBottom: 16 }}>
           <Space wrap>
             {ownBank && product.status === "DRAFT" && (
-              <Link to={`/app/products/${product.id}/edit`}>
-                <Button icon={<EditOutlined />} data-testid="product-edit">
-                  {t("product.view.edit")}
-                </Button>
-              </Link>
+              <LinkButton to={`/app/products/${product.id}/edit`} icon={<EditOutlined />} data-testid="product-edit">
+                {t("product.view.edit")}
+              </LinkButton>
             )}
             {simple.map((c) => (
               <Popconfirm

@@ -1,8 +1,8 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { Button, Empty, Space, Typography } from "antd";
+import { Empty, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
 import type { Route } from "./+types/products";
+import { LinkButton } from "~/components/LinkButton";
 import { ProductTable } from "~/components/products/ProductTable";
 import { listInstitutionProducts } from "~/domain/products/list-products.server";
 import { searchParamsObject } from "~/schemas/fields";
@@ -22,11 +22,9 @@ export default function Products({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const all = Object.values(loaderData.counts).reduce((a, b) => a + b, 0);
   const newButton = (
-    <Link to="/app/products/new">
-      <Button type="primary" icon={<PlusOutlined />} data-testid="product-new">
-        {t("product.list.new")}
-      </Button>
-    </Link>
+    <LinkButton to="/app/products/new" type="primary" icon={<PlusOutlined />} data-testid="product-new">
+      {t("product.list.new")}
+    </LinkButton>
   );
   return (
     <>
