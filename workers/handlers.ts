@@ -4,6 +4,9 @@ import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
 import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
 import { expireNeeds } from "~/domain/needs/expire-needs.server";
+import { rematchAll, rematchForChange, rematchStale } from "~/domain/matching/rematch.server";
+import { refreshResponseRecords } from "~/domain/matching/refresh-response-records.server";
+import { dispatchMatchChanges } from "~/domain/outbox/match-outbox.server";
 import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { JOBS } from "~/jobs/definitions";
@@ -43,7 +46,10 @@ export const HANDLERS: Record<string, Handler> = {
   },
   [JOBS.evaluateEnterprises.name]: async (db, data) => {
     const payload = JOBS.evaluateEnterprises.payload.parse(data);
-    return evaluateEnterprises(db, { enterpriseIds: payload.enterpriseIds, trigger: payload.trigger });
+    const result = await evaluateEnterprises(db, { enterpriseIds: payload.enterpriseIds, trigger: payload.trigger });
+    // Changed evaluations wrote match events: have them dispatched now rather than at the next scheduled run.
+    if (result.changed > 0) await enqueue("dispatchMatchChanges", { reason: "change" });
+    return result;
   },
   [JOBS.drainSearchOutbox.name]: async (db, data) => {
     JOBS.drainSearchOutbox.payload.parse(data);
@@ -51,7 +57,31 @@ export const HANDLERS: Record<string, Handler> = {
   },
   [JOBS.expireNeeds.name]: async (db, data) => {
     JOBS.expireNeeds.payload.parse(data);
-    return expireNeeds(db);
+    const result = await expireNeeds(db);
+    await enqueue("dispatchMatchChanges", { reason: "change" });
+    return result;
+  },
+  [JOBS.dispatchMatchChanges.name]: async (db, data) => {
+    JOBS.dispatchMatchChanges.payload.parse(data);
+    return dispatchMatchChanges(db);
+  },
+  [JOBS.matchChange.name]: async (db, data) => {
+    const { kind, id } = JOBS.matchChange.payload.parse(data);
+    return rematchForChange(db, { kind, id });
+  },
+  [JOBS.matchStale.name]: async (db, data) => {
+    JOBS.matchStale.payload.parse(data);
+    return rematchStale(db);
+  },
+  [JOBS.matchAll.name]: async (db, data) => {
+    JOBS.matchAll.payload.parse(data);
+    return rematchAll(db);
+  },
+  [JOBS.refreshResponseRecords.name]: async (db, data) => {
+    JOBS.refreshResponseRecords.payload.parse(data);
+    const result = await refreshResponseRecords(db);
+    if (result.changed > 0) await enqueue("dispatchMatchChanges", { reason: "change" });
+    return result;
   },
   [JOBS.resumeSignalImports.name]: async (db, data) => {
     JOBS.resumeSignalImports.payload.parse(data);

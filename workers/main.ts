@@ -80,6 +80,31 @@ async function main(): Promise<void> {
     { name: JOBS.expireNeeds.name, data: { reason: "schedule" } },
   );
 
+  // Matching: events become re-match jobs within seconds; anything stale (a lost event, a new model) is caught
+  // at start and every ten minutes; a nightly full pass keeps years in operation current; bank records hourly.
+  await enqueue("matchStale", { reason: "startup" });
+  await getQueue(JOBS.dispatchMatchChanges.queue).upsertJobScheduler(
+    "dispatch-match-changes-every-10-seconds",
+    { every: 10_000 },
+    { name: JOBS.dispatchMatchChanges.name, data: { reason: "schedule" } },
+  );
+  await getQueue(JOBS.matchStale.queue).upsertJobScheduler(
+    "match-stale-every-10-minutes",
+    { every: 10 * 60_000 },
+    { name: JOBS.matchStale.name, data: { reason: "schedule" } },
+  );
+  await getQueue(JOBS.matchAll.queue).upsertJobScheduler(
+    "match-all-nightly",
+    { pattern: "30 2 * * *", tz: "Asia/Shanghai" },
+    { name: JOBS.matchAll.name, data: { reason: "schedule" } },
+  );
+  await getQueue(JOBS.refreshResponseRecords.queue).upsertJobScheduler(
+    "refresh-response-records-hourly",
+    { every: 60 * 60_000 },
+    { name: JOBS.refreshResponseRecords.name, data: { reason: "schedule" } },
+  );
+  await enqueue("refreshResponseRecords", { reason: "schedule" });
+
   const heartbeat = async () => {
     const counts = await getQueue(QUEUES.platform).getJobCounts("waiting", "active", "failed", "delayed");
     await getRedis().set(HEARTBEAT_KEY(env.REDIS_PREFIX), new Date().toISOString(), "EX", 90);

@@ -5,10 +5,14 @@ import { z } from "zod";
  * The id makes enqueueing idempotent: the same business event enqueues once.
  * Payloads carry ids only — never secrets or personal data.
  */
+/** What a re-match job was asked to follow: the record whose change it re-ranks. */
+export const MATCH_CHANGE_KINDS = ["need", "product", "enterprise", "institution"] as const;
+export type MatchChangeKind = (typeof MATCH_CHANGE_KINDS)[number];
+
 /** Enterprises evaluated per job: large enough to batch queries, small enough to retry cheaply. */
 export const EVALUATION_CHUNK = 500;
 
-export const QUEUES = { platform: "platform", credit: "credit", search: "search" } as const;
+export const QUEUES = { platform: "platform", credit: "credit", search: "search", matching: "matching" } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
@@ -53,6 +57,46 @@ export const JOBS = {
     payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
     /** One pending run is enough: it expires every need past due when it runs. */
     dedupeId: () => "expire-needs",
+  },
+  dispatchMatchChanges: {
+    queue: QUEUES.matching,
+    name: "dispatch-match-changes",
+    payload: z.object({ reason: z.enum(["schedule", "change"]) }).strict(),
+    /** One pending dispatch is enough: it takes every event waiting when it runs. */
+    dedupeId: () => "dispatch-match-changes",
+  },
+  matchChange: {
+    queue: QUEUES.matching,
+    name: "match-change",
+    payload: z
+      .object({
+        kind: z.enum(MATCH_CHANGE_KINDS),
+        id: z.uuid(),
+        /** The outbox event it came from: the same event enqueues one job, a later change another. */
+        eventId: z.string().regex(/^[1-9]\d{0,18}$/),
+      })
+      .strict(),
+    jobId: (p: { kind: string; id: string; eventId: string }) => `match-${p.kind}-${p.id}-${p.eventId}`,
+  },
+  matchStale: {
+    queue: QUEUES.matching,
+    name: "match-stale",
+    payload: z.object({ reason: z.enum(["startup", "schedule", "model", "manual"]) }).strict(),
+    /** One pending run is enough: it re-ranks every need whose ranking is out of date when it runs. */
+    dedupeId: () => "match-stale",
+  },
+  matchAll: {
+    queue: QUEUES.matching,
+    name: "match-all",
+    payload: z.object({ reason: z.enum(["schedule", "model", "manual"]) }).strict(),
+    /** One pending full re-match is enough: it ranks every open need when it runs. */
+    dedupeId: () => "match-all",
+  },
+  refreshResponseRecords: {
+    queue: QUEUES.matching,
+    name: "refresh-response-records",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    dedupeId: () => "refresh-response-records",
   },
   resumeSignalImports: {
     queue: QUEUES.credit,

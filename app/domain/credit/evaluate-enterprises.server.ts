@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Db, Tx } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { buildSnapshot, platformToday, type SignalRow } from "./build-snapshot";
 import { evaluate } from "./scorecard/evaluate";
@@ -29,24 +30,25 @@ const registered = new Set<string>();
 
 /**
  * Records a model version's parameters with their hash, once. A version whose
- * file was edited after it was first used is refused: scoring changes need a
- * new version, or stored evaluations could no longer be replayed.
+ * file was edited after it was first used is refused: scoring (or matching)
+ * changes need a new version, or stored results could no longer be explained.
  */
-export async function ensureModelVersion(db: Db, version: string, params: ScorecardParams): Promise<void> {
-  if (registered.has(version)) return;
+export async function ensureModelVersion(db: Db, version: string, params: object, kind: "SCORECARD" | "MATCHING" = "SCORECARD"): Promise<void> {
+  const key = `${kind}:${version}`;
+  if (registered.has(key)) return;
   const sha256 = scorecardParamsSha256(params);
-  const existing = await db.modelVersion.findUnique({ where: { kind_version: { kind: "SCORECARD", version } }, select: { sha256: true } });
+  const existing = await db.modelVersion.findUnique({ where: { kind_version: { kind, version } }, select: { sha256: true } });
   if (existing && existing.sha256 !== sha256) {
-    throw new Error(`scorecard ${version} differs from the parameters first recorded for it; publish a new version instead`);
+    throw new Error(`${kind.toLowerCase()} model ${version} differs from the parameters first recorded for it; publish a new version instead`);
   }
   if (!existing) {
     await db.modelVersion.upsert({
-      where: { kind_version: { kind: "SCORECARD", version } },
-      create: { kind: "SCORECARD", version, params: params as unknown as Prisma.InputJsonValue, sha256, activatedAt: new Date() },
+      where: { kind_version: { kind, version } },
+      create: { kind, version, params: params as Prisma.InputJsonValue, sha256, activatedAt: new Date() },
       update: {},
     });
   }
-  registered.add(version);
+  registered.add(key);
 }
 
 /**
@@ -158,6 +160,8 @@ async function evaluateChunk(
       UPDATE enterprises AS e SET "currentEvaluationId" = c.evaluation_id::uuid, "updatedAt" = now()
         FROM unnest(${current.map((c) => c.enterpriseId)}::text[], ${current.map((c) => c.evaluationId)}::text[]) AS c(enterprise_id, evaluation_id)
        WHERE e.id = c.enterprise_id::uuid`;
+    // A new grade, exclusion or red-list status changes what the enterprise's open needs can be recommended.
+    await recordMatchChange(tx, "enterprise", current.map((c) => c.enterpriseId));
     await appendAudit(tx, {
       action: "credit-evaluation.applied",
       entityType: "credit-evaluation",

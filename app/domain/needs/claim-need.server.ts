@@ -3,7 +3,8 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
-import { recordSearchChange, requestSearchDrain } from "~/domain/outbox/search-outbox.server";
+import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
+import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { ACTIVE_NEED_STATUSES, isNeedId, isPastDue } from "./need-rules";
 
 /**
@@ -61,7 +62,7 @@ export async function claimNeed(options: { actor: Actor; needId: string; ip: str
       });
       return { claimId: claim.id, alreadyClaimed: false };
     });
-    await requestSearchDrain();
+    await requestOutboxDrain();
     return claimed;
   } catch (error) {
     // Two officers of the same bank clicked at once: the other click's claim stands.

@@ -1,4 +1,4 @@
-import { requestSearchDrain } from "~/domain/outbox/search-outbox.server";
+import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
 import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
@@ -17,6 +17,6 @@ export async function closeNeed(options: { actor: Actor; needId: string; version
   const result = await prisma.$transaction((tx) =>
     endOwnNeed(tx, { actor, enterpriseId, needId: options.needId, version: options.version, to: "CLOSED", reason, ip: options.ip }),
   );
-  await requestSearchDrain();
+  await requestOutboxDrain();
   return result;
 }

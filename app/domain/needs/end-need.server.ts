@@ -2,6 +2,7 @@ import type { Tx } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { DomainError } from "~/domain/errors";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
 import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { ACTIVE_NEED_STATUSES, isNeedId } from "./need-rules";
 
@@ -39,6 +40,7 @@ export async function endOwnNeed(
     ip: options.ip,
   });
   await recordSearchChange(tx, "needs", [found.id]);
+  await recordMatchChange(tx, "need", [found.id]);
   const kind = options.to === "CLOSED" ? "need.closed" : "need.fulfilled";
   if (found.claims.length > 0) {
     await tx.notification.createMany({

@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
 import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 
 /** Needs expired per transaction: one audit record and one short lock each. */
@@ -37,6 +38,7 @@ export async function expireNeeds(db: Db, options: { today?: string; batchSize?:
         data: { status: "EXPIRED", closedAt: now, version: { increment: 1 } },
       });
       await recordSearchChange(tx, "needs", ids);
+      await recordMatchChange(tx, "need", ids);
       await appendAudit(tx, {
         action: "need.expired",
         entityType: "need-batch",

@@ -3,7 +3,9 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
-import { recordSearchChange, requestSearchDrain } from "~/domain/outbox/search-outbox.server";
+import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
+import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import type { NeedFormInput } from "~/schemas/needs";
 import { assertNeedTerms, needAuditSummary } from "./need-terms.server";
 
@@ -43,8 +45,9 @@ export async function postNeed(options: { actor: Actor; input: NeedFormInput; ip
       ip: options.ip,
     });
     await recordSearchChange(tx, "needs", [created.id]);
+    await recordMatchChange(tx, "need", [created.id]);
     return created;
   });
-  await requestSearchDrain();
+  await requestOutboxDrain();
   return posted;
 }

@@ -3,7 +3,9 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
-import { recordSearchChange, requestSearchDrain } from "~/domain/outbox/search-outbox.server";
+import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
+import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import type { NeedFormInput } from "~/schemas/needs";
 import { EDITABLE_NEED_STATUSES, isNeedId, isPastDue } from "./need-rules";
 import { assertNeedTerms, needAuditSummary } from "./need-terms.server";
@@ -70,8 +72,9 @@ export async function updateNeed(options: { actor: Actor; needId: string; input:
       ip: options.ip,
     });
     await recordSearchChange(tx, "needs", [found.id]);
+    await recordMatchChange(tx, "need", [found.id]);
     return { id: found.id, version: found.version + 1 };
   });
-  await requestSearchDrain();
+  await requestOutboxDrain();
   return saved;
 }

@@ -1,8 +1,8 @@
 import type { Db, Tx } from "~/db.server";
-import { enqueue } from "~/jobs/enqueue.server";
 import { INDEXES, type IndexName } from "../../../search/indexes";
 import { currentDocuments, searchableIds } from "../search/documents.server";
 import type { SearchIndex } from "../search/search-index";
+import { claimEvents, markProcessed, type ClaimedEvent } from "./outbox.server";
 
 /**
  * Search stays in step with the database through a transactional outbox: a
@@ -22,25 +22,6 @@ export async function recordSearchChange(tx: Tx, index: IndexName, ids: readonly
 }
 
 /**
- * Asks the worker to drain now instead of at its next scheduled run, so a
- * change shows in search within moments. Best effort by design: the event is
- * already committed with the change, and the scheduled drain applies it if
- * this request is lost — so a failure here is logged, not raised to the user.
- */
-export async function requestSearchDrain(): Promise<void> {
-  try {
-    await enqueue("drainSearchOutbox", { reason: "change" });
-  } catch (error) {
-    console.warn(
-      JSON.stringify({
-        message: "search drain request failed; the scheduled drain will apply the change",
-        reason: error instanceof Error ? error.message : String(error),
-      }),
-    );
-  }
-}
-
-/**
  * Applies pending search events, oldest first, in batches. Events are claimed
  * with SKIP LOCKED, so several workers can drain at once without doing the
  * same work; a batch whose index write fails stays pending (and counts an attempt).
@@ -48,14 +29,11 @@ export async function requestSearchDrain(): Promise<void> {
 export async function drainSearchOutbox(db: Db, search: SearchIndex, maxBatches = 20): Promise<{ applied: number }> {
   let applied = 0;
   for (let b = 0; b < maxBatches; b++) {
-    let claimed: { id: bigint; topic: string; aggregateId: string }[] = [];
+    let claimed: ClaimedEvent[] = [];
     try {
       const done = await db.$transaction(
         async (tx) => {
-          claimed = await tx.$queryRaw<{ id: bigint; topic: string; aggregateId: string }[]>`
-            SELECT id, topic, "aggregateId" FROM outbox_events
-             WHERE "processedAt" IS NULL AND topic LIKE ${`${TOPIC_PREFIX}%`}
-             ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+          claimed = await claimEvents(tx, TOPIC_PREFIX, BATCH);
           if (claimed.length === 0) return 0;
           for (const index of Object.keys(INDEXES) as IndexName[]) {
             const ids = claimed.filter((e) => e.topic === `${TOPIC_PREFIX}${index}`).map((e) => e.aggregateId);
@@ -64,7 +42,7 @@ export async function drainSearchOutbox(db: Db, search: SearchIndex, maxBatches 
             await search.upsert(index, upsert);
             await search.remove(index, remove);
           }
-          await tx.$executeRaw`UPDATE outbox_events SET "processedAt" = now(), attempts = attempts + 1 WHERE id = ANY(${claimed.map((e) => e.id)}::bigint[])`;
+          await markProcessed(tx, claimed.map((e) => e.id));
           return claimed.length;
         },
         { timeout: 120_000 },

@@ -2,7 +2,9 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
-import { recordSearchChange, requestSearchDrain } from "~/domain/outbox/search-outbox.server";
+import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
+import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import type { ProductStatus, ProductTransitionInput } from "~/schemas/products";
 import { allowedBy, PRODUCT_TRANSITIONS } from "./product-lifecycle";
 
@@ -79,8 +81,10 @@ export async function changeProductStatus(options: {
       });
     }
     await recordSearchChange(tx, "products", [product.id]);
+    // Listing, delisting or revising changes which needs the product can be recommended for.
+    await recordMatchChange(tx, "product", [product.id]);
     return updated;
   });
-  await requestSearchDrain();
+  await requestOutboxDrain();
   return result;
 }

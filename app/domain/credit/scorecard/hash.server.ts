@@ -13,7 +13,7 @@ export function snapshotSha256(snapshot: EvaluationSnapshot): string {
   return sha256Hex(canonicalJson(snapshot));
 }
 
-/** The hash under which a model version's parameters are registered. */
-export function scorecardParamsSha256(params: ScorecardParams): string {
+/** The hash under which a model version's parameters (scorecard or matching) are registered. */
+export function scorecardParamsSha256(params: ScorecardParams | object): string {
   return sha256Hex(canonicalJson(params));
 }

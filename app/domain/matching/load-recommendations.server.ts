@@ -1,0 +1,171 @@
+import { prisma } from "~/db.server";
+import { assertCan, type Actor } from "~/domain/access/actor.server";
+import { platformToday } from "~/domain/credit/build-snapshot";
+import { DomainError } from "~/domain/errors";
+import { isNeedId } from "~/domain/needs/need-rules";
+import { Prisma } from "~/generated/prisma/client";
+import { loadBankRecords, loadCatalogue, loadMatchProducts, loadNeedInputs } from "./match-inputs.server";
+import { nearMisses } from "./rank";
+import type { MatchProduct, RuleFailure } from "./rules";
+import { estimateInterestFen, estimateMethod, explainFit, type FitReason, type MatchPoints } from "./score";
+
+/** Near misses shown under the recommendations. */
+const NEAR_MISS_LIMIT = 5;
+
+export type ProductSummary = {
+  id: string;
+  nameZh: string;
+  nameEn: string | null;
+  bankZh: string;
+  bankEn: string;
+  minRateBps: number;
+  maxRateBps: number;
+  minAmountFen: string;
+  maxAmountFen: string;
+  minTermMonths: number;
+  maxTermMonths: number;
+  fundEnrolled: boolean;
+};
+
+export type Recommendation = {
+  rank: number;
+  product: ProductSummary;
+  points: MatchPoints;
+  reasons: FitReason[];
+  estimate: { method: string; interestFen: string };
+};
+
+export type Recommendations =
+  | { state: "ended" }
+  | { state: "pending"; needVersion: number }
+  | {
+      state: "ready";
+      matchedAt: string;
+      modelVersion: string | null;
+      eligibleCount: number;
+      recommendations: Recommendation[];
+      nearMisses: { product: ProductSummary; failures: RuleFailure[] }[];
+      moreNearMisses: number;
+      unreachable: number;
+    };
+
+async function summaries(ids: readonly string[]): Promise<Map<string, ProductSummary>> {
+  const rows = await prisma.product.findMany({
+    where: { id: { in: [...ids] } },
+    select: {
+      id: true,
+      nameZh: true,
+      nameEn: true,
+      minRateBps: true,
+      maxRateBps: true,
+      minAmountFen: true,
+      maxAmountFen: true,
+      minTermMonths: true,
+      maxTermMonths: true,
+      fundId: true,
+      institution: { select: { nameZh: true, nameEn: true } },
+    },
+  });
+  return new Map(
+    rows.map((p) => [
+      p.id,
+      {
+        id: p.id,
+        nameZh: p.nameZh,
+        nameEn: p.nameEn,
+        bankZh: p.institution.nameZh,
+        bankEn: p.institution.nameEn,
+        minRateBps: p.minRateBps,
+        maxRateBps: p.maxRateBps,
+        minAmountFen: p.minAmountFen.toString(),
+        maxAmountFen: p.maxAmountFen.toString(),
+        minTermMonths: p.minTermMonths,
+        maxTermMonths: p.maxTermMonths,
+        fundEnrolled: p.fundId !== null,
+      },
+    ]),
+  );
+}
+
+/**
+ * The SME's recommendations for one of its needs: the stored ranking (its
+ * best products in order), each with why it fits — rebuilt by the pure module
+ * from the stored points and today's facts — and an estimate of its cost;
+ * then the products it just misses, with the smallest change that would make
+ * each one fit. While the worker has not ranked the need's latest version,
+ * the state says so and the page waits.
+ */
+export async function loadRecommendations(options: { actor: Actor; needId: string }): Promise<Recommendations> {
+  const { actor } = options;
+  assertCan(actor, "manage:need:own");
+  const enterpriseId = actor.enterprise?.id;
+  if (!enterpriseId) throw new DomainError("forbidden", { status: 403 });
+  if (!isNeedId(options.needId)) throw new DomainError("notFound", { status: 404 });
+  const asOf = platformToday();
+  const [input] = await loadNeedInputs(prisma, Prisma.sql`n.id = ${options.needId}::uuid AND n."enterpriseId" = ${enterpriseId}::uuid`);
+  if (!input) throw new DomainError("notFound", { status: 404 });
+  if (!(input.status === "OPEN" || input.status === "IN_PROGRESS") || input.expiresOn < asOf) return { state: "ended" };
+
+  const need = await prisma.financingNeed.findUniqueOrThrow({
+    where: { id: input.need.id },
+    select: { matchedVersion: true, matchedAt: true, matchModelVersion: true, eligibleCount: true, maxRateBps: true },
+  });
+  if (need.matchedVersion !== input.version || !need.matchedAt) return { state: "pending", needVersion: input.version };
+
+  const catalogue = await loadCatalogue(prisma, asOf);
+  const limit = catalogue.ctx.params.limits.recommendations;
+  const rows = await prisma.match.findMany({
+    where: { needId: input.need.id, rank: { lte: limit } },
+    orderBy: { rank: "asc" },
+    select: {
+      productId: true,
+      rank: true,
+      score: true,
+      approvalPoints: true,
+      costPoints: true,
+      coveragePoints: true,
+      responsePoints: true,
+      expectedRateBps: true,
+    },
+  });
+  const ids = rows.map((r) => r.productId);
+  const [products, records, summary] = await Promise.all([loadMatchProducts(prisma, ids), loadBankRecords(prisma), summaries(ids)]);
+  const byId = new Map<string, MatchProduct>(products.map((p) => [p.id, p]));
+  const recommendations: Recommendation[] = [];
+  for (const row of rows) {
+    const product = byId.get(row.productId);
+    const shown = summary.get(row.productId);
+    if (!product || !shown) continue;
+    const points: MatchPoints = {
+      approval: row.approvalPoints,
+      cost: row.costPoints,
+      coverage: row.coveragePoints,
+      response: row.responsePoints,
+      score: row.score,
+      expectedRateBps: row.expectedRateBps,
+    };
+    const method = estimateMethod(product);
+    recommendations.push({
+      rank: row.rank,
+      product: shown,
+      points,
+      reasons: explainFit(input.need, input.enterprise, product, records.get(product.institutionId), points, catalogue.ctx),
+      estimate: { method, interestFen: String(estimateInterestFen(input.need.amountFen, row.expectedRateBps, input.need.termMonths, method)) },
+    });
+  }
+  const misses = nearMisses(input.need, input.enterprise, catalogue, NEAR_MISS_LIMIT);
+  const missSummary = await summaries(misses.misses.map((m) => m.product.id));
+  return {
+    state: "ready",
+    matchedAt: need.matchedAt.toISOString(),
+    modelVersion: need.matchModelVersion,
+    eligibleCount: need.eligibleCount ?? 0,
+    recommendations,
+    nearMisses: misses.misses.flatMap((m) => {
+      const product = missSummary.get(m.product.id);
+      return product ? [{ product, failures: m.failures }] : [];
+    }),
+    moreNearMisses: misses.moreReachable,
+    unreachable: misses.unreachable,
+  };
+}

@@ -1,0 +1,200 @@
+import type { Db, Tx } from "~/db.server";
+import { platformToday } from "~/domain/credit/build-snapshot";
+import { ensureModelVersion } from "~/domain/credit/evaluate-enterprises.server";
+import { Prisma } from "~/generated/prisma/client";
+import { ACTIVE_MATCHING_PARAMS, ACTIVE_MATCHING_VERSION } from "./models";
+import { ACTIVE_NEED_SQL, loadCatalogue, loadMatchProducts, loadNeedInputs, matchingContext, type NeedInput } from "./match-inputs.server";
+import { compileCatalogue, compileNeed, eligible, rankNeed, type Catalogue, type NeedRanking } from "./rank";
+
+/**
+ * The thin shell around the pure matching module: it locks the needs, reads
+ * their inputs, ranks them, and replaces their stored rankings — one
+ * transaction per chunk, so a reader sees a need's old ranking or its new
+ * one, never half of either. Running it twice gives the same rows (the
+ * ranking is a function of its inputs), which is what makes every re-match
+ * job safe to retry.
+ */
+
+/** Needs ranked per transaction. */
+const CHUNK = 1_000;
+/** Needs read per page when looking for the ones a product could match. */
+const SCAN_PAGE = 5_000;
+
+export type RematchResult = { needs: number; ranked: number; eligiblePairs: number; keptRows: number; pairsChecked: number };
+
+const empty = (): RematchResult => ({ needs: 0, ranked: 0, eligiblePairs: 0, keptRows: 0, pairsChecked: 0 });
+
+function add(total: RematchResult, part: RematchResult): void {
+  total.needs += part.needs;
+  total.ranked += part.ranked;
+  total.eligiblePairs += part.eligiblePairs;
+  total.keptRows += part.keptRows;
+  total.pairsChecked += part.pairsChecked;
+}
+
+async function registerModel(db: Db): Promise<void> {
+  await ensureModelVersion(db, ACTIVE_MATCHING_VERSION, ACTIVE_MATCHING_PARAMS, "MATCHING");
+}
+
+/** Ranks and stores one chunk of needs inside `tx`, with their rows locked. */
+async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue | null, asOf: string): Promise<RematchResult> {
+  const inputs = await loadNeedInputs(tx, Prisma.sql`n.id = ANY(${[...ids]}::uuid[])`, { lock: true });
+  if (inputs.length === 0) return empty();
+  const cat = catalogue ?? (await loadCatalogue(tx, asOf));
+  const rankings: NeedRanking[] = [];
+  const versions: number[] = [];
+  const counts: number[] = [];
+  for (const input of inputs) {
+    const active = (input.status === "OPEN" || input.status === "IN_PROGRESS") && input.expiresOn >= asOf;
+    // A need that has ended keeps no ranking: it leaves the SME's recommendations and every inbox.
+    const ranking = active ? rankNeed(compileNeed(input.need, input.enterprise, asOf), cat) : { needId: input.need.id, eligibleCount: 0, kept: [] };
+    rankings.push(ranking);
+    versions.push(input.version);
+    counts.push(ranking.eligibleCount);
+  }
+  const now = new Date();
+  const needIds = inputs.map((i) => i.need.id);
+  await tx.$executeRaw`DELETE FROM matches WHERE "needId" = ANY(${needIds}::uuid[])`;
+  const rows = rankings.flatMap((r) => r.kept.map((m) => ({ needId: r.needId, m })));
+  if (rows.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO matches ("needId", "productId", "institutionId", rank, score, "approvalPoints", "costPoints", "coveragePoints",
+                           "responsePoints", "expectedRateBps", "bankBest", "modelVersion", "computedAt")
+      SELECT r.*, ${ACTIVE_MATCHING_VERSION}, ${now}
+        FROM unnest(${rows.map((r) => r.needId)}::uuid[], ${rows.map((r) => r.m.product.id)}::uuid[], ${rows.map((r) => r.m.product.institutionId)}::uuid[],
+                    ${rows.map((r) => r.m.rank)}::int[], ${rows.map((r) => r.m.points.score)}::int[], ${rows.map((r) => r.m.points.approval)}::int[],
+                    ${rows.map((r) => r.m.points.cost)}::int[], ${rows.map((r) => r.m.points.coverage)}::int[], ${rows.map((r) => r.m.points.response)}::int[],
+                    ${rows.map((r) => r.m.points.expectedRateBps)}::int[], ${rows.map((r) => r.m.bankBest)}::boolean[]) AS r`;
+  }
+  await tx.$executeRaw`
+    UPDATE financing_needs AS n
+       SET "matchedVersion" = u.version, "matchModelVersion" = ${ACTIVE_MATCHING_VERSION}, "matchedAt" = ${now}, "eligibleCount" = u.eligible
+      FROM unnest(${needIds}::uuid[], ${versions}::int[], ${counts}::int[]) AS u(id, version, eligible)
+     WHERE n.id = u.id`;
+  return {
+    needs: inputs.length,
+    ranked: rankings.filter((r) => r.kept.length > 0).length,
+    eligiblePairs: counts.reduce((a, b) => a + b, 0),
+    keptRows: rows.length,
+    pairsChecked: inputs.length * cat.products.length,
+  };
+}
+
+export type RematchOptions = {
+  /** Rank against this catalogue instead of reading it per chunk (a full re-match reads it once). */
+  catalogue?: Catalogue;
+  asOf?: string;
+  onProgress?: (done: number, total: number) => void;
+};
+
+/** Re-ranks exactly these needs (any status: an ended need loses its ranking). */
+export async function rematchNeeds(db: Db, needIds: readonly string[], options: RematchOptions = {}): Promise<RematchResult> {
+  await registerModel(db);
+  const asOf = options.asOf ?? platformToday();
+  const ids = [...new Set(needIds)].sort();
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
+  const total = empty();
+  let next = 0;
+  let done = 0;
+  // Two chunks in flight: while Node ranks one, PostgreSQL reads or writes the other (chunks lock disjoint needs).
+  const lane = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const part = await db.$transaction((tx) => rematchChunk(tx, chunk, options.catalogue ?? null, asOf), { timeout: 120_000, maxWait: 30_000 });
+      add(total, part);
+      done += chunk.length;
+      options.onProgress?.(done, ids.length);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return total;
+}
+
+async function activeNeedIds(db: Db, asOf: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id::text AS id FROM financing_needs n WHERE ${ACTIVE_NEED_SQL(asOf)} ORDER BY n.id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Every open need against every listed product, after a model change or as
+ * the nightly pass (an enterprise's years in operation grow by the day).
+ * Rankings of needs that are no longer open are removed too.
+ */
+export async function rematchAll(db: Db, options: Omit<RematchOptions, "catalogue"> = {}): Promise<RematchResult> {
+  const asOf = options.asOf ?? platformToday();
+  const catalogue = await loadCatalogue(db, asOf);
+  const ids = await activeNeedIds(db, asOf);
+  const ended = await db.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT m."needId"::text AS id FROM matches m JOIN financing_needs n ON n.id = m."needId" WHERE NOT (${ACTIVE_NEED_SQL(asOf)})`;
+  return rematchNeeds(db, [...ids, ...ended.map((e) => e.id)], { ...options, asOf, catalogue });
+}
+
+/** Needs whose ranking is out of date: made from an older version of the need or of the model, or never made. */
+export async function rematchStale(db: Db, asOf: string = platformToday()): Promise<RematchResult> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT n.id::text AS id FROM financing_needs n
+     WHERE "matchedVersion" IS DISTINCT FROM version
+        OR (${ACTIVE_NEED_SQL(asOf)} AND "matchModelVersion" IS DISTINCT FROM ${ACTIVE_MATCHING_VERSION})`;
+  return rematchNeeds(db, rows.map((r) => r.id), { asOf });
+}
+
+/**
+ * The needs a change to these products can move: those the products are
+ * ranked for now (they may drop out) and the open needs they are eligible
+ * for now (they may enter). Found with the pure rules over every open need.
+ */
+export async function needsAffectedByProducts(db: Db, productIds: readonly string[], asOf: string = platformToday()): Promise<string[]> {
+  if (productIds.length === 0) return [];
+  const affected = new Set<string>();
+  const current = await db.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT "needId"::text AS id FROM matches WHERE "productId" = ANY(${[...productIds]}::uuid[])`;
+  for (const r of current) affected.add(r.id);
+  const products = await loadMatchProducts(db, productIds);
+  const compiled = compileCatalogue(products, new Map(), matchingContext(asOf)).products.filter((p) => p.active);
+  if (compiled.length === 0) return [...affected];
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const page: NeedInput[] = await loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND n.id > ${after}::uuid`, { limit: SCAN_PAGE });
+    for (const input of page) {
+      const need = compileNeed(input.need, input.enterprise, asOf);
+      if (compiled.some((p) => eligible(need, p))) affected.add(input.need.id);
+    }
+    if (page.length < SCAN_PAGE) break;
+    after = page[page.length - 1]!.need.id;
+  }
+  return [...affected];
+}
+
+export async function needsOfEnterprises(db: Db, enterpriseIds: readonly string[]): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT n.id::text AS id FROM financing_needs n
+     WHERE n."enterpriseId" = ANY(${[...enterpriseIds]}::uuid[])
+       AND (n.status IN ('OPEN', 'IN_PROGRESS') OR EXISTS (SELECT 1 FROM matches m WHERE m."needId" = n.id))`;
+  return rows.map((r) => r.id);
+}
+
+export async function productsOfInstitution(db: Db, institutionId: string): Promise<string[]> {
+  const rows = await db.product.findMany({ where: { institutionId }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/** What one outbox event asks for: re-rank exactly the needs its change can move. */
+export async function rematchForChange(db: Db, change: { kind: "need" | "product" | "enterprise" | "institution"; id: string }): Promise<RematchResult & { affected: number }> {
+  let needIds: string[];
+  switch (change.kind) {
+    case "need":
+      needIds = [change.id];
+      break;
+    case "product":
+      needIds = await needsAffectedByProducts(db, [change.id]);
+      break;
+    case "enterprise":
+      needIds = await needsOfEnterprises(db, [change.id]);
+      break;
+    case "institution":
+      needIds = await needsAffectedByProducts(db, await productsOfInstitution(db, change.id));
+      break;
+  }
+  return { ...(await rematchNeeds(db, needIds)), affected: needIds.length };
+}

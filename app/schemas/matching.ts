@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+export const INBOX_PAGE_SIZE = 20;
+export const INBOX_CLAIM_FILTERS = ["all", "unclaimed", "claimed"] as const;
+export type InboxClaimFilter = (typeof INBOX_CLAIM_FILTERS)[number];
+
+/**
+ * The bank inbox's URL: page, one of the bank's products, taken-up or not.
+ * Lenient like every search URL: a stale or hand-edited value falls back to
+ * its default instead of failing the page.
+ */
+export const InboxQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(1_000).catch(1).default(1),
+  product: z.uuid().optional().catch(undefined),
+  claimed: z.enum(INBOX_CLAIM_FILTERS).catch("all").default("all"),
+});
+export type InboxQuery = z.infer<typeof InboxQuerySchema>;
+
+/** Taking up a need from the inbox row. */
+export const InboxClaimSchema = z.object({ intent: z.literal("claim"), needId: z.uuid({ error: "notFound" }) });
