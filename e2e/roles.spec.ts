@@ -10,13 +10,13 @@ const ROLES = [
   },
   {
     username: "icbc-pj.admin",
-    zh: ["银行管理员", ["工作台", "金融产品超市", "产品管理", "需求大厅", "授权企业报告", "本机构", "API 密钥"]],
-    en: ["Bank administrator", ["Workspace", "Product supermarket", "Products", "Needs marketplace", "Credit reports", "Institution", "API keys"]],
+    zh: ["银行管理员", ["工作台", "金融产品超市", "产品管理", "匹配需求", "需求大厅", "授权企业报告", "本机构", "API 密钥"]],
+    en: ["Bank administrator", ["Workspace", "Product supermarket", "Products", "Matched needs", "Needs marketplace", "Credit reports", "Institution", "API keys"]],
   },
   {
     username: "icbc-pj.officer",
-    zh: ["客户经理", ["工作台", "金融产品超市", "需求大厅", "授权企业报告", "本机构"]],
-    en: ["Loan officer", ["Workspace", "Product supermarket", "Needs marketplace", "Credit reports", "Institution"]],
+    zh: ["客户经理", ["工作台", "金融产品超市", "匹配需求", "需求大厅", "授权企业报告", "本机构"]],
+    en: ["Loan officer", ["Workspace", "Product supermarket", "Matched needs", "Needs marketplace", "Credit reports", "Institution"]],
   },
   {
     username: "finance",

@@ -24,6 +24,7 @@ export const AREAS: readonly Area[] = [
   { key: "dataAccess", path: "/app/data-access", permission: "read:data-access-log:own" },
   { key: "myObjections", path: "/app/credit/objections", permission: "raise:objection:own" },
   { key: "products", path: "/app/products", permission: "manage:product:institution" },
+  { key: "needInbox", path: "/app/need-inbox", permission: "read:need-inbox:institution" },
   { key: "needSearch", path: "/app/need-search", permission: "read:need-inbox:institution" },
   { key: "productReviews", path: "/app/product-reviews", permission: "review:product:any", also: ["/app/products"] },
   { key: "creditReports", path: "/app/credit-reports", permission: "read:credit-report:authorised" },

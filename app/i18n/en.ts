@@ -1,3 +1,4 @@
+import { matchingEn } from "./matching.en";
 import { marketEn, productErrorsEn } from "./market.en";
 import { needErrorsEn, needsEn } from "./needs.en";
 import type { Messages } from "./zh-CN";
@@ -56,6 +57,7 @@ export const en: Messages = {
     productReviews: "Product reviews",
     needs: "Financing needs",
     needSearch: "Needs marketplace",
+    needInbox: "Matched needs",
   },
   roles: {
     sme: "Enterprise",
@@ -635,4 +637,5 @@ export const en: Messages = {
   },
   ...marketEn,
   ...needsEn,
+  ...matchingEn,
 };

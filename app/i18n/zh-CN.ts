@@ -1,3 +1,4 @@
+import { matchingZhCN } from "./matching.zh-CN";
 import { marketZhCN, productErrorsZhCN } from "./market.zh-CN";
 import { needErrorsZhCN, needsZhCN } from "./needs.zh-CN";
 
@@ -56,6 +57,7 @@ export const zhCN = {
     productReviews: "产品审核",
     needs: "融资需求",
     needSearch: "需求大厅",
+    needInbox: "匹配需求",
   },
   roles: {
     sme: "企业用户",
@@ -632,6 +634,7 @@ export const zhCN = {
   },
   ...marketZhCN,
   ...needsZhCN,
+  ...matchingZhCN,
 } as const;
 
 export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

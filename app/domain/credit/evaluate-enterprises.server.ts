@@ -37,16 +37,14 @@ export async function ensureModelVersion(db: Db, version: string, params: object
   const key = `${kind}:${version}`;
   if (registered.has(key)) return;
   const sha256 = scorecardParamsSha256(params);
-  const existing = await db.modelVersion.findUnique({ where: { kind_version: { kind, version } }, select: { sha256: true } });
-  if (existing && existing.sha256 !== sha256) {
+  // Insert-if-absent, then compare: two workers registering at once cannot both fail or both win.
+  await db.modelVersion.createMany({
+    data: [{ kind, version, params: params as Prisma.InputJsonValue, sha256, activatedAt: new Date() }],
+    skipDuplicates: true,
+  });
+  const stored = await db.modelVersion.findUniqueOrThrow({ where: { kind_version: { kind, version } }, select: { sha256: true } });
+  if (stored.sha256 !== sha256) {
     throw new Error(`${kind.toLowerCase()} model ${version} differs from the parameters first recorded for it; publish a new version instead`);
-  }
-  if (!existing) {
-    await db.modelVersion.upsert({
-      where: { kind_version: { kind, version } },
-      create: { kind, version, params: params as Prisma.InputJsonValue, sha256, activatedAt: new Date() },
-      update: {},
-    });
   }
   registered.add(key);
 }

@@ -3,7 +3,14 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { Prisma } from "~/generated/prisma/client";
-import { INBOX_PAGE_SIZE, type InboxQuery } from "~/schemas/matching";
+import type { InboxQuery } from "~/schemas/matching";
+
+/** Best match first; or the newest need; or the need that expires soonest. Ties fall back to the match, then the id. */
+const ORDER = {
+  score: Prisma.sql`m.score DESC, n."createdAt" ASC, n.id`,
+  newest: Prisma.sql`n."createdAt" DESC, m.score DESC, n.id`,
+  expiring: Prisma.sql`n."expiresOn" ASC, m.score DESC, n.id`,
+} as const;
 
 type InboxRow = {
   needId: string;
@@ -72,8 +79,8 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery }
         LEFT JOIN credit_evaluations v ON v.id = e."currentEvaluationId"
         JOIN products p ON p.id = m."productId"
        WHERE ${where}
-       ORDER BY m.score DESC, n."createdAt" ASC, n.id
-       LIMIT ${INBOX_PAGE_SIZE} OFFSET ${(query.page - 1) * INBOX_PAGE_SIZE}`,
+       ORDER BY ${ORDER[query.sort]}
+       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
     prisma.$queryRaw<{ total: number }[]>`
       SELECT count(*)::int AS total FROM matches m JOIN financing_needs n ON n.id = m."needId" WHERE ${where}`,
     prisma.product.findMany({
@@ -105,7 +112,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery }
     })),
     total: counted[0]?.total ?? 0,
     page: query.page,
-    pageSize: INBOX_PAGE_SIZE,
+    pageSize: query.pageSize,
     products,
   };
 }

@@ -5,9 +5,11 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/need";
 import { CsrfInput, FormError } from "~/components/forms";
+import { Recommendations } from "~/components/matching/Recommendations";
 import { NeedForm } from "~/components/needs/NeedForm";
 import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
+import { loadRecommendations } from "~/domain/matching/load-recommendations.server";
 import { closeNeed } from "~/domain/needs/close-need.server";
 import { fulfilNeed } from "~/domain/needs/fulfil-need.server";
 import { loadOwnNeed, serialiseNeedTerms } from "~/domain/needs/load-need.server";
@@ -21,8 +23,11 @@ export const meta: Route.MetaFunction = () => [{ title: "融资需求详情 · �
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const actor = requirePermission(request, context, "manage:need:own");
-  const { need, commands, pastDue } = await orHttpError(() => loadOwnNeed({ actor, needId: params.needId }));
+  const [{ need, commands, pastDue }, recommendations] = await orHttpError(() =>
+    Promise.all([loadOwnNeed({ actor, needId: params.needId }), loadRecommendations({ actor, needId: params.needId })]),
+  );
   return {
+    recommendations,
     need: {
       ...serialiseNeedTerms(need),
       version: need.version,
@@ -81,7 +86,7 @@ export default function NeedPage({ loaderData, actionData }: Route.ComponentProp
   const [params] = useSearchParams();
   const closeForm = useRef<HTMLFormElement>(null);
   const fulfilForm = useRef<HTMLFormElement>(null);
-  const { need, claims, commands, pastDue } = loaderData;
+  const { need, claims, commands, pastDue, recommendations } = loaderData;
   // "Posted" belongs to the first view after posting only, not to a later refused command.
   const done = actionData ? actionData.done : params.get("done") === "posted" ? "posted" : null;
   const formErrors = actionData?.result.error?.[""] ?? undefined;
@@ -116,6 +121,8 @@ export default function NeedPage({ loaderData, actionData }: Route.ComponentProp
           ]}
         />
       </Card>
+
+      <Recommendations data={recommendations} maxRateBps={need.maxRateBps} termMonths={need.termMonths} />
 
       <Card title={`${t("needs.claims")} (${claims.length})`}>
         {claims.length > 0 && commands.length > 0 && <Typography.Paragraph type="secondary">{t("needs.claimsHelp")}</Typography.Paragraph>}
