@@ -34,6 +34,11 @@ export const matchingEn: Widen<typeof matchingZhCN> = {
     moreNear: "{{count}} more products could fit after similar changes.",
     unreachable: "{{count}} products serve other districts, industries or enterprise sizes; no change to the need makes them fit.",
     suggestion: "it would fit if you {{change}}",
+    fitTitle: "Does this product fit my needs?",
+    fitNoNeeds: "You have no open financing needs. Post one and this shows whether the product fits it.",
+    fits: "Meets every eligibility rule",
+    fitsRanked: "Meets every eligibility rule; ranked {{rank}} among this need's recommendations",
+    notChangeable: "not something a change to the need can fix",
     showAll: "Show all {{count}} recommendations",
     methodNote: "Interest is estimated with each product's own repayment method: paying interest only and the principal at maturity costs more than equal instalments.",
     reasons: {

@@ -32,6 +32,11 @@ export const matchingZhCN = {
     moreNear: "另有 {{count}} 款产品也可通过调整条件符合。",
     unreachable: "{{count}} 款产品因适用区域、行业或企业规模不符，无法通过调整需求获得推荐。",
     suggestion: "建议：{{change}}",
+    fitTitle: "这款产品适合我的需求吗？",
+    fitNoNeeds: "您还没有进行中的融资需求。发布需求后，这里会显示本产品是否符合。",
+    fits: "符合全部准入条件",
+    fitsRanked: "符合全部准入条件，在这条需求的推荐中排第 {{rank}} 位",
+    notChangeable: "无法通过调整需求解决",
     showAll: "显示全部 {{count}} 款推荐",
     methodNote: "预计利息按各产品的还款方式估算：按期付息、到期还本的利息高于等额本息。",
     reasons: {

@@ -1,10 +1,11 @@
 import { Alert, Typography } from "antd";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ProductFacts, type ProductFactsData } from "./ProductFacts";
 
-/** A listed product's page, public or signed in: its facts and how to apply. */
-export function ListedProduct(props: { product: ProductFactsData; backTo: string; signedIn: boolean }) {
+/** A listed product's page, public or signed in: its facts and how to apply (and, as children, what the page adds for the reader). */
+export function ListedProduct(props: { product: ProductFactsData; backTo: string; signedIn: boolean; children?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const p = props.product;
   return (
@@ -20,6 +21,7 @@ export function ListedProduct(props: { product: ProductFactsData; backTo: string
         title={t("supermarket.applyNotice", { days: p.responseDeadlineWorkingDays })}
         description={props.signedIn ? undefined : <Link to="/sign-in">{t("supermarket.signInToApply")}</Link>}
       />
+      {props.children}
       <ProductFacts product={p} />
     </>
   );
