@@ -11,11 +11,29 @@ export type CostRow = { rank: number; productName: string; bankName: string; exp
  * figures are in the table cells, so the bars add a picture, not information
  * a screen reader would miss.
  */
+function RateBar({ rateBps, ceilingBps, scale, label }: { rateBps: number; ceilingBps: number; scale: number; label: string }) {
+  return (
+    <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
+      <div aria-hidden style={{ position: "relative", flex: 1, height: 12, background: "#f0f0f0", borderRadius: 2 }}>
+        <div
+          style={{
+            width: `${((rateBps / scale) * 100).toFixed(1)}%`,
+            height: "100%",
+            background: rateBps <= ceilingBps ? "#1677ff" : "#fa8c16",
+            borderRadius: 2,
+          }}
+        />
+        <div style={{ position: "absolute", left: `${((ceilingBps / scale) * 100).toFixed(1)}%`, top: -3, bottom: -3, width: 2, background: "#cf1322" }} title={label} />
+      </div>
+      <span style={{ minWidth: 52, textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatRateBps(rateBps)}</span>
+    </div>
+  );
+}
+
 export function CostComparison({ rows, ceilingBps }: { rows: CostRow[]; ceilingBps: number }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const scale = Math.max(ceilingBps, ...rows.map((r) => r.expectedRateBps)) * 1.1;
-  const ceilingLeft = `${((ceilingBps / scale) * 100).toFixed(1)}%`;
   return (
     <div data-testid="cost-comparison">
       <Typography.Title level={5} style={{ marginTop: 0 }}>
@@ -25,12 +43,12 @@ export function CostComparison({ rows, ceilingBps }: { rows: CostRow[]; ceilingB
         {t("matching.costHelp", { ceiling: formatRateBps(ceilingBps) })} {t("matching.methodNote")}
       </Typography.Paragraph>
       <Table
+        className="cost-table"
         size="small"
         rowKey="rank"
         pagination={false}
         dataSource={rows}
         aria-label={t("matching.costTable")}
-        scroll={{ x: 560 }}
         columns={[
           { title: t("matching.columns.rank"), dataIndex: "rank", width: 56 },
           {
@@ -47,22 +65,7 @@ export function CostComparison({ rows, ceilingBps }: { rows: CostRow[]; ceilingB
             title: t("matching.columns.expectedRate"),
             key: "rate",
             width: 240,
-            render: (_, r) => (
-              <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
-                <div aria-hidden style={{ position: "relative", flex: 1, height: 12, background: "#f0f0f0", borderRadius: 2 }}>
-                  <div
-                    style={{
-                      width: `${((r.expectedRateBps / scale) * 100).toFixed(1)}%`,
-                      height: "100%",
-                      background: r.expectedRateBps <= ceilingBps ? "#1677ff" : "#fa8c16",
-                      borderRadius: 2,
-                    }}
-                  />
-                  <div style={{ position: "absolute", left: ceilingLeft, top: -3, bottom: -3, width: 2, background: "#cf1322" }} title={t("matching.ceiling")} />
-                </div>
-                <span style={{ minWidth: 52, textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatRateBps(r.expectedRateBps)}</span>
-              </div>
-            ),
+            render: (_, r) => <RateBar rateBps={r.expectedRateBps} ceilingBps={ceilingBps} scale={scale} label={t("matching.ceiling")} />,
           },
           {
             title: t("matching.columns.interest"),
@@ -79,6 +82,20 @@ export function CostComparison({ rows, ceilingBps }: { rows: CostRow[]; ceilingB
           },
         ]}
       />
+      <ol className="cost-stack" aria-label={t("matching.costTable")}>
+        {rows.map((r) => (
+          <li key={r.rank}>
+            <div>
+              {r.rank}. {r.productName}
+              <Typography.Text type="secondary"> · {r.bankName}</Typography.Text>
+            </div>
+            <RateBar rateBps={r.expectedRateBps} ceilingBps={ceilingBps} scale={scale} label={t("matching.ceiling")} />
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t("matching.columns.interest")} ≈ {formatMoneyFen(r.interestFen, locale)} · {t(`repaymentMethods.${r.method}`)}
+            </Typography.Text>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

@@ -73,20 +73,15 @@ export function Recommendations({ data, maxRateBps, termMonths }: { data: Recomm
   const name = (p: { nameZh: string; nameEn: string | null }) => (zh ? p.nameZh : (p.nameEn ?? p.nameZh));
   const bank = (p: { bankZh: string; bankEn: string }) => (zh ? p.bankZh : p.bankEn);
   return (
-    <Card
-      title={t("matching.title")}
-      data-testid="recommendations"
-      extra={
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t("matching.matchedAt", { time: formatDateTime(data.matchedAt), version: data.modelVersion ?? "—" })}
-        </Typography.Text>
-      }
-    >
+    <Card title={t("matching.title")} data-testid="recommendations">
       <div role="status" aria-live="polite">
-        <Typography.Paragraph>
+        <Typography.Paragraph style={{ marginBottom: 4 }}>
           {data.recommendations.length > 0
             ? t("matching.summary", { count: data.eligibleCount, shown: data.recommendations.length })
             : t("matching.summaryNone")}
+        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {t("matching.matchedAt", { time: formatDateTime(data.matchedAt), version: data.modelVersion ?? "—" })}
         </Typography.Paragraph>
       </div>
       <Typography.Paragraph type="secondary">{t("matching.help")}</Typography.Paragraph>
