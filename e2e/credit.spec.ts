@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { USCC_ALPHABET, usccCheckCharacter } from "../app/domain/identity/uscc";
-import { choose, query, signIn } from "./support";
+import { choose, query, signIn, signedInPage } from "./support";
 
 /**
  * Credit data end to end: the finance office imports (and is told exactly
@@ -18,13 +18,7 @@ const INVOICED_SALES_HEADER = "统一社会信用代码,所属月份,开票销�
 const ABC = "中国农业银行盘锦分行";
 const ICBC = "中国工商银行盘锦分行";
 
-/** A page signed in as `username`, in a browser context of its own. */
-async function as(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, username);
-  return page;
-}
+const as = signedInPage;
 
 async function enterpriseOf(username: string): Promise<{ id: string; uscc: string; name: string }> {
   const [row] = await query<{ id: string; uscc: string; name: string }>(

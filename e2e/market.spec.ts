@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { choose, query, signIn } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+import { choose, fillNeedForm, query, signedInPage } from "./support";
 
 /**
  * The product supermarket end to end: a bank drafts and submits a product,
@@ -10,11 +10,7 @@ import { choose, query, signIn } from "./support";
 
 const ABC = "中国农业银行盘锦分行";
 
-async function as(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, username);
-  return page;
-}
+const as = signedInPage;
 
 /** Search is updated by the worker from the outbox: wait for it as a user would, by searching again. */
 async function expectSearch(page: Page, url: string, name: string, present: boolean) {
@@ -111,14 +107,7 @@ test("an SME posts a financing need, a bank finds it in the needs hall, and the 
   const purpose = `采购盘锦大米包装袋第${run}批，用于承接超市订单`;
   const sme = await as(browser, "sme2");
 
-  await sme.goto("/app/needs/new");
-  await sme.getByLabel("资金用途").fill(purpose);
-  await sme.getByLabel("融资金额（元）").fill("80");
-  await sme.getByLabel("融资期限（月）").fill("12");
-  await sme.getByLabel("最高可接受年利率（%）").fill("5.5");
-  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  await sme.getByLabel("有效期至").fill(expires);
-  await sme.getByTestId("need-submit").click();
+  await fillNeedForm(sme, { purpose, amount: "80", termMonths: "12", maxRate: "5.5" });
   // Below the platform's minimum: refused with the reason, nothing posted.
   await expect(sme.getByText("融资金额不能少于 1,000 元")).toBeVisible();
   expect(await query(`SELECT id FROM financing_needs WHERE purpose = $1`, [purpose])).toHaveLength(0);

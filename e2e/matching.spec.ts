@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { query, signIn } from "./support";
+import { expect, test } from "@playwright/test";
+import { fillNeedForm, query, signedInPage } from "./support";
 
 /**
  * Matching end to end: an SME posts a need and, without reloading, sees the
@@ -8,24 +8,14 @@ import { query, signIn } from "./support";
  * its inbox and takes it up, and the SME sees that bank on the need.
  */
 
-async function as(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, username);
-  return page;
-}
+const as = signedInPage;
 
 test("an SME posts a need and sees explained recommendations appear; the best-matching bank grabs it from its inbox", async ({ browser }) => {
   const run = String(Date.now() % 1_000_000);
   const purpose = `购置冷链运输车辆（第${run}批），配送盘锦河蟹`;
   const sme = await as(browser, "sme");
 
-  await sme.goto("/app/needs/new");
-  await sme.getByLabel("资金用途").fill(purpose);
-  await sme.getByLabel("融资金额（元）").fill("600,000");
-  await sme.getByLabel("融资期限（月）").fill("12");
-  await sme.getByLabel("最高可接受年利率（%）").fill("7.5");
-  await sme.getByLabel("有效期至").fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
-  await sme.getByTestId("need-submit").click();
+  await fillNeedForm(sme, { purpose, amount: "600,000", termMonths: "12", maxRate: "7.5" });
   await expect(sme.getByText("需求已发布")).toBeVisible({ timeout: 15_000 });
 
   // The page waits for the worker and shows the ranking when it is ready, without a reload.

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 
 export const DEMO_PASSWORD = "xinyidai-demo";
@@ -9,6 +9,24 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.locator("input[name=password]").fill(password);
   await page.getByTestId("sign-in-submit").click();
   await expect(page).toHaveURL(/\/app/);
+}
+
+/** A page signed in as `username`, in a browser context of its own. */
+export async function signedInPage(browser: Browser, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, username);
+  return page;
+}
+
+/** Fills the SME's need form (amount and rate as typed, expiry in 30 days) and posts it. */
+export async function fillNeedForm(page: Page, need: { purpose: string; amount: string; termMonths: string; maxRate: string }) {
+  await page.goto("/app/needs/new");
+  await page.getByLabel("资金用途").fill(need.purpose);
+  await page.getByLabel("融资金额（元）").fill(need.amount);
+  await page.getByLabel("融资期限（月）").fill(need.termMonths);
+  await page.getByLabel("最高可接受年利率（%）").fill(need.maxRate);
+  await page.getByLabel("有效期至").fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+  await page.getByTestId("need-submit").click();
 }
 
 /** Reads the e2e database directly, to check what a page did or did not write. */

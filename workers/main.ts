@@ -12,6 +12,7 @@ import { HEARTBEAT_KEY, JOBS, QUEUES } from "~/jobs/definitions";
 import { closeQueues, enqueue, getQueue } from "~/jobs/enqueue.server";
 import { createRedis, getRedis } from "~/redis.server";
 import { HANDLERS } from "./handlers";
+import { SCHEDULES } from "./schedules";
 
 function log(message: string, fields: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ at: new Date().toISOString(), service: "worker", message, ...fields }));
@@ -47,62 +48,19 @@ async function main(): Promise<void> {
     worker.on("error", (error) => log("worker error", { queue: worker.name, reason: error.message }));
   }
 
-  await getQueue(JOBS.refreshPlatformStats.queue).upsertJobScheduler(
-    "refresh-platform-stats-every-10-minutes",
-    { every: 10 * 60_000 },
-    { name: JOBS.refreshPlatformStats.name, data: { reason: "schedule" } },
-  );
-
   // Index settings are code (search/indexes.ts): applied at every start, idempotently.
   const search = await getSearchIndex();
   await search.applySettings();
   const rebuilt = await rebuildEmptySearchIndexes(prisma, search);
   if (Object.keys(rebuilt).length > 0) log("search indexes rebuilt", rebuilt);
-  // Apply whatever changed while no worker ran now, not at the schedule's next slot.
+  // Schedules start once the indexes are complete, so a scheduled drain never runs into a rebuild.
+  for (const { id, job, repeat, data } of SCHEDULES) {
+    await getQueue(JOBS[job].queue).upsertJobScheduler(id, repeat, { name: JOBS[job].name, data });
+  }
+  // What changed while no worker ran is applied now, not at the schedules' next slot:
+  // pending search events, rankings made stale (or by another model), banks' records.
   await enqueue("drainSearchOutbox", { reason: "schedule" });
-  await getQueue(JOBS.drainSearchOutbox.queue).upsertJobScheduler(
-    "drain-search-outbox-every-10-seconds",
-    { every: 10_000 },
-    { name: JOBS.drainSearchOutbox.name, data: { reason: "schedule" } },
-  );
-
-  // Catches a batch whose enqueue was lost between the upload's commit and Redis.
-  await getQueue(JOBS.resumeSignalImports.queue).upsertJobScheduler(
-    "resume-signal-imports-every-minute",
-    { every: 60_000 },
-    { name: JOBS.resumeSignalImports.name, data: {} },
-  );
-
-  // Needs expire by themselves: hourly is well within a day's granularity, and a run finding nothing costs one query.
-  await getQueue(JOBS.expireNeeds.queue).upsertJobScheduler(
-    "expire-needs-every-hour",
-    { every: 60 * 60_000 },
-    { name: JOBS.expireNeeds.name, data: { reason: "schedule" } },
-  );
-
-  // Matching: events become re-match jobs within seconds; anything stale (a lost event, a new model) is caught
-  // at start and every ten minutes; a nightly full pass keeps years in operation current; bank records hourly.
   await enqueue("matchStale", { reason: "startup" });
-  await getQueue(JOBS.dispatchMatchChanges.queue).upsertJobScheduler(
-    "dispatch-match-changes-every-10-seconds",
-    { every: 10_000 },
-    { name: JOBS.dispatchMatchChanges.name, data: { reason: "schedule" } },
-  );
-  await getQueue(JOBS.matchStale.queue).upsertJobScheduler(
-    "match-stale-every-10-minutes",
-    { every: 10 * 60_000 },
-    { name: JOBS.matchStale.name, data: { reason: "schedule" } },
-  );
-  await getQueue(JOBS.matchAll.queue).upsertJobScheduler(
-    "match-all-nightly",
-    { pattern: "30 2 * * *", tz: "Asia/Shanghai" },
-    { name: JOBS.matchAll.name, data: { reason: "schedule" } },
-  );
-  await getQueue(JOBS.refreshResponseRecords.queue).upsertJobScheduler(
-    "refresh-response-records-hourly",
-    { every: 60 * 60_000 },
-    { name: JOBS.refreshResponseRecords.name, data: { reason: "schedule" } },
-  );
   await enqueue("refreshResponseRecords", { reason: "schedule" });
 
   const heartbeat = async () => {
