@@ -60,4 +60,6 @@ test("an SME posts a need and sees explained recommendations appear; the best-ma
   await sme.reload();
   await expect(sme.getByTestId("need-claims")).toContainText("银行");
   await expect(sme.getByTestId("need-status")).toHaveText("对接中");
+  // In progress, the need keeps its recommendations (the SME may still choose another bank).
+  await expect(recommendations.getByTestId("recommendation").first()).toBeVisible({ timeout: 45_000 });
 });

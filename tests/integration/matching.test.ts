@@ -204,6 +204,9 @@ describe("re-matching after each kind of change", () => {
 
   it("a bank grabs a need from its inbox; the SME is told, and the inbox filters by taken-up", async () => {
     await claimNeed({ actor: bankAdmin, needId, ip: null });
+    // Taking it up moves the need to a new version: it is re-ranked, and the SME's page does not wait on it.
+    expect(await runMatching()).toBe(1);
+    expect((await loadRecommendations({ actor: sme, needId })).state).toBe("ready");
     const claimed = await listNeedInbox({ actor: bankAdmin, query: InboxQuerySchema.parse({ claimed: "claimed" }) });
     expect(claimed.rows.map((r) => r.needId)).toEqual([needId]);
     expect(claimed.rows[0]!.claimedAt).not.toBeNull();

@@ -4,6 +4,7 @@ import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
+import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
 import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { ACTIVE_NEED_STATUSES, isNeedId, isPastDue } from "./need-rules";
 
@@ -57,6 +58,8 @@ export async function claimNeed(options: { actor: Actor; needId: string; ip: str
         ip: options.ip,
       });
       await recordSearchChange(tx, "needs", [need.id]);
+      // Still matched while in progress (other banks may take it up too); re-ranked at its new version.
+      await recordMatchChange(tx, "need", [need.id]);
       await tx.notification.create({
         data: { enterpriseId: need.enterpriseId, kind: "need.claimed", payload: { needId: need.id, institutionId: institution.id } },
       });
