@@ -80,7 +80,7 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.refreshResponseRecords.name]: async (db, data) => {
     JOBS.refreshResponseRecords.payload.parse(data);
     const result = await refreshResponseRecords(db);
-    if (result.changed > 0) await enqueue("dispatchMatchChanges", { reason: "change" });
+    if (result.rerank > 0) await enqueue("dispatchMatchChanges", { reason: "change" });
     return result;
   },
   [JOBS.resumeSignalImports.name]: async (db, data) => {

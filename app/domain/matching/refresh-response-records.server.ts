@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { recordMatchChange } from "~/domain/outbox/match-outbox.server";
 import { ACTIVE_MATCHING_PARAMS } from "./models";
+import { responsePoints } from "./score";
 
 type RecordRow = { institutionId: string; decided: number; onTime: number; medianResponseMinutes: number | null };
 
@@ -8,10 +9,11 @@ type RecordRow = { institutionId: string; decided: number; onTime: number; media
  * Recomputes every bank's response record from its applications over the
  * trailing window: how many were answered by their deadline, out of those
  * answered or already past it unanswered, and the median time to answer.
- * A bank whose record changed gets a `match.institution` event in the same
- * transaction, so its products are re-ranked wherever they appear.
+ * A bank whose record changed enough to move its response points gets a
+ * `match.institution` event in the same transaction, so its products are
+ * re-ranked wherever they appear.
  */
-export async function refreshResponseRecords(db: Db, now: Date = new Date()): Promise<{ banks: number; changed: number }> {
+export async function refreshResponseRecords(db: Db, now: Date = new Date()): Promise<{ banks: number; changed: number; rerank: number }> {
   const windowDays = ACTIVE_MATCHING_PARAMS.response.windowDays;
   const since = new Date(now.getTime() - windowDays * 86_400_000);
   return db.$transaction(async (tx) => {
@@ -41,8 +43,11 @@ export async function refreshResponseRecords(db: Db, now: Date = new Date()): Pr
         ON CONFLICT ("institutionId") DO UPDATE
            SET decided = excluded.decided, "onTime" = excluded."onTime", "medianResponseMinutes" = excluded."medianResponseMinutes",
                "windowDays" = excluded."windowDays", "computedAt" = excluded."computedAt"`;
-      await recordMatchChange(tx, "institution", changed.map((r) => r.institutionId));
+      // Only a change that moves the bank's response points can move a ranking: the others re-rank nothing.
+      const moved = changed.filter((r) => responsePoints(before.get(r.institutionId), ACTIVE_MATCHING_PARAMS) !== responsePoints(r, ACTIVE_MATCHING_PARAMS));
+      await recordMatchChange(tx, "institution", moved.map((r) => r.institutionId));
+      return { banks: fresh.length, changed: changed.length, rerank: moved.length };
     }
-    return { banks: fresh.length, changed: changed.length };
+    return { banks: fresh.length, changed: 0, rerank: 0 };
   });
 }
