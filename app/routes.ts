@@ -45,6 +45,7 @@ export default [
       route("needs/new", "routes/app/need-new.tsx"),
       route("needs/:needId", "routes/app/need.tsx"),
       route("need-inbox", "routes/app/need-inbox.tsx"),
+      route("need-inbox.csv", "routes/app/need-inbox-csv.ts"),
       route("need-search", "routes/app/need-search.tsx"),
       route("need-search/:needId", "routes/app/need-search-detail.tsx"),
     ]),

@@ -1,6 +1,8 @@
 import { z } from "zod";
 
 export const INBOX_PAGE_SIZE = 20;
+/** Rows in one CSV export of the inbox: far more than a bank works through in a day. */
+export const INBOX_EXPORT_LIMIT = 5_000;
 export const INBOX_CLAIM_FILTERS = ["all", "unclaimed", "claimed"] as const;
 export const INBOX_SORTS = ["score", "newest", "expiring"] as const;
 export type InboxClaimFilter = (typeof INBOX_CLAIM_FILTERS)[number];

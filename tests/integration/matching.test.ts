@@ -24,8 +24,9 @@ import { JOBS, QUEUES } from "~/jobs/definitions";
 import { closeQueues, enqueueMany, getQueue } from "~/jobs/enqueue.server";
 import { InboxQuerySchema } from "~/schemas/matching";
 import type { NeedFormInput } from "~/schemas/needs";
+import * as inboxCsv from "~/routes/app/need-inbox-csv";
 import { HANDLERS } from "../../workers/handlers";
-import { actorOf, makeActor, makeProduct, makeUser } from "../helpers";
+import { actorOf, makeActor, makeProduct, makeUser, routeContext } from "../helpers";
 
 const DAY = 86_400_000;
 const inDays = (n: number) => new Date(calendarDay(platformToday()).getTime() + n * DAY);
@@ -224,6 +225,21 @@ describe("re-matching after each kind of change", () => {
     await expect(loadRecommendations({ actor: otherSme, needId })).rejects.toMatchObject({ code: "notFound" });
     const officer = await actorOf((await makeUser({ roleKey: "loan_officer", institutionId: bankAdmin.institution!.id })).id);
     expect((await listNeedInbox({ actor: officer, query: InboxQuerySchema.parse({}) })).rows.map((r) => r.product.id)).toEqual([productId]);
+
+    // The CSV export: the same rows, in Excel-friendly UTF-8; another bank's export does not have them.
+    const csv = async (actor: Actor) => {
+      const response = (await inboxCsv.loader({
+        request: new Request("http://localhost/app/need-inbox.csv?claimed=claimed"),
+        context: routeContext(actor),
+        params: {},
+      } as never)) as Response;
+      // Decoded keeping the BOM (text() would drop it): Excel needs it to read UTF-8.
+      return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
+    };
+    const own = await csv(officer);
+    expect(own.startsWith("\uFEFF匹配度,金额（元）,期限（月）,最高年利率,资金用途,企业")).toBe(true);
+    expect(own).toContain("500000.00,12,4.50%");
+    expect(await csv(stranger)).not.toContain("500000.00");
   });
 });
 

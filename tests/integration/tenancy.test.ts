@@ -31,6 +31,7 @@ import * as needs from "~/routes/app/needs";
 import * as needNew from "~/routes/app/need-new";
 import * as needSearch from "~/routes/app/need-search";
 import * as needInbox from "~/routes/app/need-inbox";
+import * as needInboxCsv from "~/routes/app/need-inbox-csv";
 import * as supermarket from "~/routes/app/supermarket";
 import * as products from "~/routes/app/products";
 import * as productNew from "~/routes/app/product-new";
@@ -60,6 +61,7 @@ const PAGES: Record<string, { module: LoaderModule; allowed: RoleKey[] }> = {
   "/app/needs/new": { module: needNew, allowed: ["sme"] },
   "/app/need-search": { module: needSearch, allowed: ["bank_admin", "loan_officer"] },
   "/app/need-inbox": { module: needInbox, allowed: ["bank_admin", "loan_officer"] },
+  "/app/need-inbox.csv": { module: needInboxCsv, allowed: ["bank_admin", "loan_officer"] },
   "/app/supermarket": { module: supermarket, allowed: [...ROLE_KEYS] },
   "/app/products": { module: products, allowed: ["bank_admin"] },
   "/app/products/new": { module: productNew, allowed: ["bank_admin"] },

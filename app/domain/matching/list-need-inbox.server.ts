@@ -3,7 +3,7 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { Prisma } from "~/generated/prisma/client";
-import type { InboxQuery } from "~/schemas/matching";
+import { INBOX_EXPORT_LIMIT, type InboxQuery } from "~/schemas/matching";
 
 /** Best match first; or the newest need; or the need that expires soonest. Ties fall back to the match, then the id. */
 const ORDER = {
@@ -46,8 +46,11 @@ type InboxRow = {
  * every bank; the credit report behind it opens only under a live
  * authorisation, which the row says. Scoped to the caller's bank by the query.
  */
-export async function listNeedInbox(options: { actor: Actor; query: InboxQuery }) {
+export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; exportAll?: boolean }) {
   const { actor, query } = options;
+  // A CSV export takes the filtered list from its start, up to a bound; a page takes its page.
+  const limit = options.exportAll ? INBOX_EXPORT_LIMIT : query.pageSize;
+  const offset = options.exportAll ? 0 : (query.page - 1) * query.pageSize;
   assertCan(actor, "read:need-inbox:institution");
   const bank = actor.institution;
   if (!bank || bank.kind !== "BANK") throw new DomainError("forbidden", { status: 403 });
@@ -80,7 +83,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery }
         JOIN products p ON p.id = m."productId"
        WHERE ${where}
        ORDER BY ${ORDER[query.sort]}
-       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
+       LIMIT ${limit} OFFSET ${offset}`,
     prisma.$queryRaw<{ total: number }[]>`
       SELECT count(*)::int AS total FROM matches m JOIN financing_needs n ON n.id = m."needId" WHERE ${where}`,
     prisma.product.findMany({

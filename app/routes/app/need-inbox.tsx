@@ -1,3 +1,4 @@
+import { DownloadOutlined } from "@ant-design/icons";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Alert, Button, Flex, Popconfirm, Radio, Select, Space, Tag, Tooltip, Typography } from "antd";
 import { useRef, useState } from "react";
@@ -34,6 +35,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   const outcome = await withDomainErrors(() => claimNeed({ actor, needId, ip: clientIp(request) }));
   if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.formError] }), claimed: null }, { status: outcome.status });
   return { result: submission.reply(), claimed: needId };
+}
+
+function exportParams(filters: { product: string; claimed: string; sort: string }): string {
+  const params = new URLSearchParams({ claimed: filters.claimed, sort: filters.sort });
+  if (filters.product) params.set("product", filters.product);
+  return params.toString();
 }
 
 type Row = Route.ComponentProps["loaderData"]["rows"][number] & { id: string };
@@ -120,6 +127,11 @@ export default function NeedInboxPage({ loaderData, actionData }: Route.Componen
             options={INBOX_SORTS.map((c) => ({ value: c, label: t(`inbox.sort.${c}`) }))}
             onChange={submitNow}
           />
+          <Tooltip title={t("inbox.exportHelp")}>
+            <a href={`/app/need-inbox.csv?${exportParams(loaderData.filters)}`} download data-testid="inbox-export">
+              <DownloadOutlined aria-hidden /> {t("inbox.exportCsv")}
+            </a>
+          </Tooltip>
           <noscript>
             <Button htmlType="submit">{t("common.search")}</Button>
           </noscript>
