@@ -8,7 +8,7 @@
  */
 import { prisma } from "~/db.server";
 import { ACTIVE_MATCHING_VERSION } from "~/domain/matching/models";
-import { rematchAll } from "~/domain/matching/rematch.server";
+import { rematchAll } from "~/domain/matching/rebuild-rankings.server";
 
 const started = Date.now();
 let last = 0;

@@ -4,7 +4,8 @@ import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
 import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
 import { expireNeeds } from "~/domain/needs/expire-needs.server";
-import { rematchAll, rematchForChange, rematchStale } from "~/domain/matching/rematch.server";
+import { rematchAll } from "~/domain/matching/rebuild-rankings.server";
+import { rematchForChange, rematchStale } from "~/domain/matching/rematch.server";
 import { refreshResponseRecords } from "~/domain/matching/refresh-response-records.server";
 import { dispatchMatchChanges } from "~/domain/outbox/match-outbox.server";
 import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";

@@ -83,14 +83,16 @@ function statementLabel(sql: string): string {
   if (/^DELETE FROM matches\b/i.test(s)) return "DELETE old match rows";
   if (/^INSERT INTO matches\b/i.test(s)) return "INSERT match rows (unnest)";
   if (/^UPDATE financing_needs\b/i.test(s)) return "UPDATE financing_needs (matchedVersion, eligibleCount …)";
-  if (/concat_ws\(/.test(s)) return "catalogue stamp (4 subqueries)";
+  if (/concat_ws\(/.test(s)) return STAMP_LABEL;
   if (/FROM products p JOIN institutions i/.test(s) || /FROM bank_response_records/.test(s)) return "load catalogue (products, bank records)";
   if (/SELECT n\.id::text AS id FROM financing_needs n\s+WHERE/.test(s)) return "list active needs";
   if (/SELECT DISTINCT m\."needId"/.test(s)) return "needs that ended (matches ⋈ needs)";
   if (/model_versions/.test(s)) return "model version";
   return "other";
 }
+const STAMP_LABEL = "catalogue stamp (4 subqueries)";
 const CHUNK_LABELS = new Set([
+  STAMP_LABEL,
   "load needs (+ enterprise, evaluation, tax-grade subquery)",
   "DELETE old match rows",
   "INSERT match rows (unnest)",
@@ -176,7 +178,8 @@ const { ACTIVE_NEED_SQL, loadBankRecords, loadCatalogue, loadMatchProducts, load
   "../../app/domain/matching/match-inputs.server"
 );
 const { compileCatalogue, compileNeed, eligible, rankNeed } = await import("../../app/domain/matching/rank");
-const { needsAffectedByProducts, rematchAll, rematchNeeds } = await import("../../app/domain/matching/rematch.server");
+const { needsAffectedByProducts, rematchNeeds } = await import("../../app/domain/matching/rematch.server");
+const { rematchAll } = await import("../../app/domain/matching/rebuild-rankings.server");
 
 const SCORECARD = SCORECARD_MODELS[ACTIVE_SCORECARD_VERSION]!;
 const ASOF = platformToday();
@@ -266,7 +269,17 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 // ─── Report ─────────────────────────────────────────────────────────────────
 
 type FullRun = Measured<RematchResult> & { name: string; sizes: TableSizes };
-type PlanRow = { label: string; planMs: number; execMs: number; subplanMs: number | null; rows: number; hit: number; read: number; dirtied: number };
+type PlanRow = {
+  label: string;
+  planMs: number;
+  execMs: number;
+  subplanMs: number | null;
+  rows: number;
+  hit: number;
+  read: number;
+  dirtied: number;
+  scans: string[];
+};
 type TableSizes = Record<"financing_needs" | "matches" | "credit_evaluations" | "enterprises", { bytes: number; dead: number; live: number }>;
 
 const report = {} as {
@@ -276,6 +289,7 @@ const report = {} as {
   seedMs: Record<string, number> | null;
   counts: { banks: number; banksWithRecord: number; products: number; fundProducts: number; enterprises: number; needs: number };
   snapshot: { avgStoredBytes: number; avgTextBytes: number };
+  fingerprint: string;
   sizesBefore: TableSizes;
   runs: FullRun[];
   vacuumMs: number;
@@ -295,7 +309,7 @@ const report = {} as {
     keptRows: number;
     oneNeed: Percentiles;
   };
-  one: { latency: Percentiles; warmup: number; statements: StatementStats; ranked: number; totalMs: number };
+  one: { latency: Percentiles; warmup: number; statements: StatementStats; ranked: number; totalMs: number; stampPlan: PlanRow | null };
   productChange: { ms: number[]; affected: number };
   loadAtEnd: number;
 };
@@ -319,12 +333,13 @@ async function main() {
     }
     report.counts = await counts();
     report.snapshot = await snapshotSize();
+    report.fingerprint = await fingerprint();
     report.sizesBefore = await tableSizes();
     console.log(
       `  data: ${report.counts.banks} banks (${report.counts.banksWithRecord} with a response record), ${fmt(report.counts.products)} listed products ` +
         `(${fmt(report.counts.fundProducts)} in the fund), ${fmt(report.counts.enterprises)} enterprises, ${fmt(report.counts.needs)} open needs; ` +
         `inputSnapshot ${fmt(report.snapshot.avgTextBytes)} bytes as text, ${fmt(report.snapshot.avgStoredBytes)} stored (after compression), ` +
-        `credit_evaluations ${mib(report.sizesBefore.credit_evaluations.bytes)} MiB with TOAST`,
+        `credit_evaluations ${mib(report.sizesBefore.credit_evaluations.bytes)} MiB with TOAST; md5 of what matching reads: ${report.fingerprint}`,
     );
     if (values.reuse) {
       // A kept database holds the last run's rankings: start both runs from the same state a fresh one would.
@@ -781,6 +796,26 @@ async function counts() {
   };
 }
 
+/** A digest of everything matching reads, per table, so two runs can be told to have ranked the same data. */
+async function fingerprint(): Promise<string> {
+  const [r] = await db.$queryRaw<{ b: string; p: string; e: string; n: string }[]>`
+    SELECT
+      (SELECT md5(string_agg(concat_ws('|', i.code, i.status, r.decided, r."onTime", r."medianResponseMinutes"), ',' ORDER BY i.code))
+         FROM institutions i LEFT JOIN bank_response_records r ON r."institutionId" = i.id) AS b,
+      (SELECT md5(string_agg(concat_ws('|', p.id, i.code, p.status, p."minAmountFen", p."maxAmountFen", p."minTermMonths", p."maxTermMonths",
+                    p."minRateBps", p."maxRateBps", p."guaranteeTypes", p."eligibleRegionCodes", p."eligibleIndustryCodes", p."eligibleSizes",
+                    p."minCreditGrade", p."minTaxGrade", p."minYearsInOperation", p."fundId" IS NULL, p."redListRateDiscountBps",
+                    p."redListLimitUpliftBps", p."repaymentMethods"), ',' ORDER BY p.id))
+         FROM products p JOIN institutions i ON i.id = p."institutionId") AS p,
+      (SELECT md5(string_agg(concat_ws('|', e.id, e."regionCode", e."industryCode", e.size, e."foundedOn", v.score, v.grade, v.excluded,
+                    v."redListed", v."evaluatedOn", v."inputSnapshot"->'taxGrades'), ',' ORDER BY e.id))
+         FROM enterprises e LEFT JOIN credit_evaluations v ON v.id = e."currentEvaluationId") AS e,
+      (SELECT md5(string_agg(concat_ws('|', n.id, n."enterpriseId", n."amountFen", n."termMonths", n."maxRateBps", n."guaranteeTypes",
+                    n.status, n."expiresOn"), ',' ORDER BY n.id))
+         FROM financing_needs n) AS n`;
+  return `banks ${r!.b.slice(0, 8)}, products ${r!.p.slice(0, 8)}, enterprises ${r!.e.slice(0, 8)}, needs ${r!.n.slice(0, 8)}`;
+}
+
 async function snapshotSize() {
   const [r] = await db.$queryRaw<{ stored: number; text: number }[]>`
     SELECT avg(pg_column_size("inputSnapshot"))::float8 AS stored, avg(octet_length("inputSnapshot"::text))::float8 AS text FROM credit_evaluations`;
@@ -809,6 +844,8 @@ function poolMax(): number {
 
 type PlanNode = {
   "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
   "Parent Relationship"?: string;
   "Actual Total Time"?: number;
   "Actual Loops"?: number;
@@ -829,6 +866,15 @@ function subplanMs(node: PlanNode): number {
   return total;
 }
 
+/** The plan's scans, e.g. "Seq Scan on products". */
+function scans(node: PlanNode, out: string[] = []): string[] {
+  if (/Scan/.test(node["Node Type"]) && (node["Relation Name"] || node["Index Name"])) {
+    out.push(`${node["Node Type"]} on ${node["Index Name"] ?? node["Relation Name"]}`);
+  }
+  for (const child of node.Plans ?? []) scans(child, out);
+  return out;
+}
+
 /** The ids a chunk's statement is about (its first array parameter: the needs' ids, or the match rows' need ids). */
 function firstIds(c: Captured): string[] | null {
   const v = c.values.find((x) => Array.isArray(x));
@@ -837,7 +883,7 @@ function firstIds(c: Captured): string[] | null {
 
 /** The four statements of one chunk (the first one loaded), from what the warm run sent. */
 function firstChunk(all: Captured[]): Captured[] | null {
-  const load = all.find((c) => c.label.startsWith("load needs"));
+  const load = all.find((c) => c.label.startsWith("load needs") && c.text.includes("FOR UPDATE"));
   const ids = load && firstIds(load);
   if (!load || !ids || ids.length === 0) return null;
   const same = (c: Captured) => {
@@ -863,6 +909,7 @@ async function explainOne(client: pg.Client, label: string, text: string, params
     hit: plan.Plan["Shared Hit Blocks"] ?? 0,
     read: plan.Plan["Shared Read Blocks"] ?? 0,
     dirtied: plan.Plan["Shared Dirtied Blocks"] ?? 0,
+    scans: scans(plan.Plan),
   };
 }
 
@@ -1050,7 +1097,10 @@ async function oneNeedRuns(): Promise<typeof report.one> {
   try {
     gc();
     const warmup = Math.min(20, Math.ceil(SAMPLES / 10));
+    captured = [];
     for (let i = 0; i < warmup; i++) await rematchNeeds(db, [await insert()], { asOf: ASOF });
+    const stamp = captured.find((c) => c.label === STAMP_LABEL);
+    captured = null;
     const latencies: number[] = [];
     const statements: StatementStats = new Map();
     let ranked = 0;
@@ -1072,7 +1122,8 @@ async function oneNeedRuns(): Promise<typeof report.one> {
       `  one new need, rematchNeeds(prisma, [id]) ×${fmt(SAMPLES)} (after ${warmup} unrecorded): p50 ${ms1(latency.p50)} ms, ` +
         `p95 ${ms1(latency.p95)} ms, p99 ${ms1(latency.p99)} ms, max ${ms1(latency.max)} ms; ${fmt(ranked)} got at least one product`,
     );
-    return { latency, warmup, statements, ranked, totalMs };
+    const stampPlan = stamp ? await explainOne(client, STAMP_LABEL, stamp.text, stamp.values) : null;
+    return { latency, warmup, statements, ranked, totalMs, stampPlan };
   } finally {
     // Leave the data as seeded, so a --reuse run measures the same.
     await client.query(`DELETE FROM matches WHERE "needId" = ANY($1::uuid[])`, [ids]);
@@ -1135,7 +1186,7 @@ function statementTable(stats: StatementStats, wallMs: number, per: number | nul
 
 function planTable(rows: PlanRow[]): string[] {
   return markdownTable(
-    ["statement", "rows", "planning ms", "execution ms", "of which tax-grade subquery ms", "buffers hit / read / dirtied"],
+    ["statement", "rows", "planning ms", "execution ms", "of which tax-grade subquery ms (µs per loop × loops)", "buffers hit / read / dirtied"],
     rows.map((r) => [r.label, fmt(r.rows), ms1(r.planMs), ms1(r.execMs), r.subplanMs === null ? "" : ms1(r.subplanMs), `${fmt(r.hit)} / ${fmt(r.read)} / ${fmt(r.dirtied)}`]),
     ["l", "r", "r", "r", "r", "r"],
   );
@@ -1213,6 +1264,9 @@ function summaryLines(): string[] {
       `${fmt(o.ranked)} of ${fmt(SAMPLES)} got at least one product`,
     `   per need, ms send → reply: ${perNeed.join("; ")}`,
     `   pure compileNeed + rankNeed for one need against the compiled catalogue: p50 ${ms1(p.oneNeed.p50)} ms, p99 ${ms1(p.oneNeed.p99)} ms, max ${ms1(p.oneNeed.max)} ms`,
+    ...(o.stampPlan
+      ? [`   catalogue stamp, EXPLAIN ANALYZE: planning ${ms1(o.stampPlan.planMs)} ms, execution ${ms1(o.stampPlan.execMs)} ms; ${o.stampPlan.scans.join(", ")}`]
+      : []),
     "",
     `Also: needsAffectedByProducts for the product ranked for the most needs (what a product change does before re-ranking): ${report.productChange.ms.map((m) => sec(m)).join(" s, ")} s, ${fmt(report.productChange.affected)} needs`,
   );
@@ -1284,7 +1338,7 @@ function writeDoc(summary: string[]) {
       `evaluation (score 300–900, grade by the scorecard's thresholds, ~2 % excluded, ~10 % red-listed; input snapshot ` +
       `${fmt(report.snapshot.avgTextBytes)} bytes of JSON on average, ${fmt(report.snapshot.avgStoredBytes)} stored, with up to 24 months of tax, ` +
       `invoices, social insurance and utilities and 0–3 tax grades), ${fmt(report.counts.needs)} open needs (¥5万–¥800万, most under ¥50万; ` +
-      `terms 3–36; max rate 4–10 %; expiring in 30–90 days).${seeded} \`VACUUM ANALYZE financing_needs, matches\` runs between the two ` +
+      `terms 3–36; max rate 4–10 %; expiring in 30–90 days); md5 of what matching reads: ${report.fingerprint}.${seeded} \`VACUUM ANALYZE financing_needs, matches\` runs between the two ` +
       `full runs (${sec(report.vacuumMs)} s), as autovacuum would (it is off on this server).`,
     "",
     "### Goals",
@@ -1320,7 +1374,8 @@ function writeDoc(summary: string[]) {
     "",
     ...pureTable,
     "",
-    `Ranking every need takes ${pct(p.compileMs + p.rankMs, report.runs[report.runs.length - 1]!.ms)} of the warm run's wall time; the rest is the database and moving rows in and out of it.`,
+    `Ranking every need alone takes as long as ${pct(p.compileMs + p.rankMs, report.runs[report.runs.length - 1]!.ms)} of the warm run's wall time ` +
+      `(${sec(p.compileMs + p.rankMs)} s against the goal's ${GOAL_FULL_S} s for the whole pass).`,
     "",
     "`EXPLAIN (ANALYZE, BUFFERS)` of one chunk's statements as the warm run sent them (replayed in a transaction that is rolled back),",
     "then the load without `FOR UPDATE` and without the tax-grade subquery:",
@@ -1350,6 +1405,13 @@ function writeDoc(summary: string[]) {
     "",
     ...statementTable(o.statements, o.totalMs, SAMPLES),
     "",
+    ...(o.stampPlan
+      ? [
+          `The catalogue stamp, sent with every call to tell whether the cached catalogue still holds, EXPLAIN ANALYZEd: planning ` +
+            `${ms1(o.stampPlan.planMs)} ms, execution ${ms1(o.stampPlan.execMs)} ms, ${fmt(o.stampPlan.hit)} buffers; scans: ${o.stampPlan.scans.join(", ")}.`,
+          "",
+        ]
+      : []),
     `Also timed: \`needsAffectedByProducts\` for the product ranked for the most needs (what a product's change runs before re-ranking the needs it finds): ` +
       `${report.productChange.ms.map((m) => `${sec(m)} s`).join(", ")} (${fmt(report.productChange.affected)} needs).`,
     "",

@@ -12,7 +12,8 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server";
 import { listNeedInbox } from "~/domain/matching/list-need-inbox.server";
 import { loadRecommendations } from "~/domain/matching/load-recommendations.server";
-import { rematchAll, rematchNeeds, rematchStale } from "~/domain/matching/rematch.server";
+import { rematchAll } from "~/domain/matching/rebuild-rankings.server";
+import { rematchNeeds, rematchStale } from "~/domain/matching/rematch.server";
 import { refreshResponseRecords } from "~/domain/matching/refresh-response-records.server";
 import { claimNeed } from "~/domain/needs/claim-need.server";
 import { calendarDay } from "~/domain/needs/need-rules";
@@ -244,6 +245,26 @@ describe("re-matching after each kind of change", () => {
 });
 
 describe("jobs are safe to retry", () => {
+  it("a need re-ranked by a job while a full re-match runs keeps the job's newer ranking after the swap", async () => {
+    const needId = (await postNeed({ actor: sme, input: terms({ amount: 70_000_000n }), ip: null })).id;
+    await runMatching();
+    expect((await ranking(needId)).length).toBe(2);
+    await rematchAll(prisma, {
+      // Mid-pass (its ranking of this need already streamed): the SME raises the amount past every product's limit, and the job runs.
+      onProgress: async () => {
+        const { version } = await prisma.financingNeed.findUniqueOrThrow({ where: { id: needId }, select: { version: true } });
+        await updateNeed({ actor: sme, needId, input: terms({ amount: 900_000_000n, version }), ip: null });
+        await runMatching();
+      },
+    });
+    expect(await ranking(needId)).toEqual([]);
+    const need = await prisma.financingNeed.findUniqueOrThrow({ where: { id: needId }, select: { version: true, matchedVersion: true, eligibleCount: true } });
+    expect(need.matchedVersion).toBe(need.version);
+    expect(need.eligibleCount).toBe(0);
+    await prisma.financingNeed.update({ where: { id: needId }, data: { status: "CLOSED" } });
+    await rematchNeeds(prisma, [needId]);
+  });
+
   it("dispatching the same events twice enqueues each re-match once", async () => {
     const need = (await postNeed({ actor: sme, input: terms({ amount: 80_000_000n }), ip: null })).id;
     const event = await prisma.outboxEvent.findFirstOrThrow({ where: { topic: "match.need", aggregateId: need, processedAt: null } });
@@ -286,6 +307,9 @@ describe("jobs are safe to retry", () => {
     const after = await prisma.match.findMany({ orderBy: [{ needId: "asc" }, { rank: "asc" }], select: { needId: true, productId: true, rank: true, score: true } });
     expect(after).toEqual(before);
     expect((await rematchStale(prisma)).needs).toBe(0);
+    // The rebuilt table carries the migrations' constraint and index names.
+    const indexes = await prisma.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'matches' ORDER BY 1`;
+    expect(indexes.map((i) => i.name)).toEqual(["matches_institutionId_bankBest_score_idx", "matches_pkey", "matches_productId_idx"]);
     // A need whose ranking was lost (its event never dispatched) is found by the sweep.
     await prisma.financingNeed.updateMany({ data: { matchedVersion: null } });
     expect((await rematchStale(prisma)).needs).toBeGreaterThanOrEqual(3);

@@ -15,6 +15,12 @@ import { compileCatalogue, compileNeed, eligible, rankNeed, type Catalogue, type
  * job safe to retry.
  */
 
+/**
+ * Every re-match transaction holds this advisory lock shared; the full
+ * rebuild's swap holds it exclusively (rebuild-rankings.server.ts).
+ */
+export const REMATCH_LOCK_KEY = 7_302_026_0;
+
 /** Needs ranked per transaction. */
 const CHUNK = 1_000;
 /** Needs read per page when looking for the ones a product could match. */
@@ -38,6 +44,7 @@ async function registerModel(db: Db): Promise<void> {
 
 /** Ranks and stores one chunk of needs inside `tx`, with their rows locked. */
 async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue | null, asOf: string): Promise<RematchResult> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${REMATCH_LOCK_KEY}::bigint)`;
   const inputs = await loadNeedInputs(tx, Prisma.sql`n.id = ANY(${[...ids]}::uuid[])`, { lock: true });
   if (inputs.length === 0) return empty();
   const cat = catalogue ?? (await loadCatalogue(tx, asOf));
@@ -52,7 +59,6 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
     versions.push(input.version);
     counts.push(ranking.eligibleCount);
   }
-  const now = new Date();
   const needIds = inputs.map((i) => i.need.id);
   await tx.$executeRaw`DELETE FROM matches WHERE "needId" = ANY(${needIds}::uuid[])`;
   const rows = rankings.flatMap((r) => r.kept.map((m) => ({ needId: r.needId, m })));
@@ -60,7 +66,7 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
     await tx.$executeRaw`
       INSERT INTO matches ("needId", "productId", "institutionId", rank, score, "approvalPoints", "costPoints", "coveragePoints",
                            "responsePoints", "expectedRateBps", "bankBest", "modelVersion", "computedAt")
-      SELECT r.*, ${ACTIVE_MATCHING_VERSION}, ${now}
+      SELECT r.*, ${ACTIVE_MATCHING_VERSION}, now()
         FROM unnest(${rows.map((r) => r.needId)}::uuid[], ${rows.map((r) => r.m.product.id)}::uuid[], ${rows.map((r) => r.m.product.institutionId)}::uuid[],
                     ${rows.map((r) => r.m.rank)}::int[], ${rows.map((r) => r.m.points.score)}::int[], ${rows.map((r) => r.m.points.approval)}::int[],
                     ${rows.map((r) => r.m.points.cost)}::int[], ${rows.map((r) => r.m.points.coverage)}::int[], ${rows.map((r) => r.m.points.response)}::int[],
@@ -68,7 +74,7 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
   }
   await tx.$executeRaw`
     UPDATE financing_needs AS n
-       SET "matchedVersion" = u.version, "matchModelVersion" = ${ACTIVE_MATCHING_VERSION}, "matchedAt" = ${now}, "eligibleCount" = u.eligible
+       SET "matchedVersion" = u.version, "matchModelVersion" = ${ACTIVE_MATCHING_VERSION}, "matchedAt" = now(), "eligibleCount" = u.eligible
       FROM unnest(${needIds}::uuid[], ${versions}::int[], ${counts}::int[]) AS u(id, version, eligible)
      WHERE n.id = u.id`;
   return {
@@ -81,7 +87,7 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
 }
 
 export type RematchOptions = {
-  /** Rank against this catalogue instead of reading it per chunk (a full re-match reads it once). */
+  /** Rank against this catalogue instead of reading it per chunk. */
   catalogue?: Catalogue;
   asOf?: string;
   onProgress?: (done: number, total: number) => void;
@@ -111,25 +117,6 @@ export async function rematchNeeds(db: Db, needIds: readonly string[], options: 
   return total;
 }
 
-async function activeNeedIds(db: Db, asOf: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`SELECT n.id::text AS id FROM financing_needs n WHERE ${ACTIVE_NEED_SQL(asOf)} ORDER BY n.id`;
-  return rows.map((r) => r.id);
-}
-
-/**
- * Every open need against every listed product, after a model change or as
- * the nightly pass (an enterprise's years in operation grow by the day).
- * Rankings of needs that are no longer open are removed too.
- */
-export async function rematchAll(db: Db, options: Omit<RematchOptions, "catalogue"> = {}): Promise<RematchResult> {
-  const asOf = options.asOf ?? platformToday();
-  const catalogue = await loadCatalogue(db, asOf);
-  const ids = await activeNeedIds(db, asOf);
-  const ended = await db.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT m."needId"::text AS id FROM matches m JOIN financing_needs n ON n.id = m."needId" WHERE NOT (${ACTIVE_NEED_SQL(asOf)})`;
-  return rematchNeeds(db, [...ids, ...ended.map((e) => e.id)], { ...options, asOf, catalogue });
-}
-
 /** Needs whose ranking is out of date: made from an older version of the need or of the model, or never made. */
 export async function rematchStale(db: Db, asOf: string = platformToday()): Promise<RematchResult> {
   const rows = await db.$queryRaw<{ id: string }[]>`
@@ -153,9 +140,13 @@ export async function needsAffectedByProducts(db: Db, productIds: readonly strin
   const products = await loadMatchProducts(db, productIds);
   const compiled = compileCatalogue(products, new Map(), matchingContext(asOf)).products.filter((p) => p.active);
   if (compiled.length === 0) return [...affected];
+  // Only needs within the products' widest amount, term and rate bounds can match: PostgreSQL drops the rest.
+  const bounds = Prisma.sql`n."amountFen" BETWEEN ${Math.min(...compiled.map((p) => p.minAmount))} AND ${Math.max(...compiled.map((p) => p.maxAmountRed))}
+    AND n."termMonths" BETWEEN ${Math.min(...compiled.map((p) => p.minTerm))} AND ${Math.max(...compiled.map((p) => p.maxTerm))}
+    AND n."maxRateBps" >= ${Math.min(...compiled.map((p) => p.bestRateRed))}`;
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
-    const page: NeedInput[] = await loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND n.id > ${after}::uuid`, { limit: SCAN_PAGE });
+    const page: NeedInput[] = await loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND ${bounds} AND n.id > ${after}::uuid`, { limit: SCAN_PAGE });
     for (const input of page) {
       const need = compileNeed(input.need, input.enterprise, asOf);
       if (compiled.some((p) => eligible(need, p))) affected.add(input.need.id);

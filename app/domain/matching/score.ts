@@ -115,8 +115,9 @@ export function scorePair(
   const expected = expectedRateBps(enterprise, product, approval);
   const cost = costPoints(need, expected, ctx);
   const coverage = coveragePoints(need, effectiveMaxAmountFen(product, enterprise), ctx);
-  const parts = { approval, cost, coverage, response };
-  return { ...parts, score: weightedScore(parts, ctx.params), expectedRateBps: expected };
+  const score = weightedScore({ approval, cost, coverage, response }, ctx.params);
+  // Plain literals, no spread: this runs for every eligible pair of a full re-match, and V8 builds spreads slowly.
+  return { approval, cost, coverage, response, score, expectedRateBps: expected };
 }
 
 export type FitReason = { code: FitReasonCode; params: Record<string, string | number | readonly string[] | null> };

@@ -49,6 +49,9 @@ CREATE TABLE "bank_response_records" (
 );
 
 -- CreateIndex
+CREATE INDEX "products_updatedAt_idx" ON "products"("updatedAt");
+
+-- CreateIndex
 CREATE INDEX "matches_institutionId_bankBest_score_idx" ON "matches"("institutionId", "bankBest", "score" DESC);
 
 -- CreateIndex
