@@ -29,7 +29,7 @@ test("an SME posts a need and sees explained recommendations appear; the best-ma
   await expect(recommendations).toContainText(/共 \d+ 款产品符合条件/);
 
   // Every recommended product passes every rule (the worker kept only eligible products), ranked 1, 2, 3 …
-  const [need] = await query<{ id: string; eligibleCount: number }>(`SELECT id::text AS id, "eligibleCount" FROM financing_needs WHERE purpose = $1`, [purpose]);
+  const [need] = await query<{ id: string; eligibleCount: number }>(`SELECT n.id::text AS id, r."eligibleCount" FROM financing_needs n JOIN need_rankings r ON r."needId" = n.id WHERE n.purpose = $1`, [purpose]);
   const ranked = await query<{ rank: number; code: string }>(
     `SELECT m.rank, i.code FROM matches m JOIN institutions i ON i.id = m."institutionId" WHERE m."needId" = $1 ORDER BY m.rank`,
     [need!.id],

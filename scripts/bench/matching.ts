@@ -31,6 +31,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import pg from "pg";
 import type { Catalogue, CompiledNeed } from "../../app/domain/matching/rank";
+import type { RebuildResult } from "../../app/domain/matching/rebuild-rankings.server";
 import type { RematchResult } from "../../app/domain/matching/rematch.server";
 import type { NeedInput } from "../../app/domain/matching/match-inputs.server";
 import { INDUSTRIES } from "../../app/domain/reference/industries";
@@ -82,7 +83,7 @@ function statementLabel(sql: string): string {
   if (/FROM financing_needs n\s+JOIN enterprises e/.test(s)) return "load needs (+ enterprise, evaluation, tax-grade subquery)";
   if (/^DELETE FROM matches\b/i.test(s)) return "DELETE old match rows";
   if (/^INSERT INTO matches\b/i.test(s)) return "INSERT match rows (unnest)";
-  if (/^UPDATE financing_needs\b/i.test(s)) return "UPDATE financing_needs (matchedVersion, eligibleCount …)";
+  if (/^INSERT INTO need_rankings\b/i.test(s)) return "upsert need_rankings (version, eligibleCount …)";
   if (/concat_ws\(/.test(s)) return STAMP_LABEL;
   if (/FROM products p JOIN institutions i/.test(s) || /FROM bank_response_records/.test(s)) return "load catalogue (products, bank records)";
   if (/SELECT n\.id::text AS id FROM financing_needs n\s+WHERE/.test(s)) return "list active needs";
@@ -96,7 +97,7 @@ const CHUNK_LABELS = new Set([
   "load needs (+ enterprise, evaluation, tax-grade subquery)",
   "DELETE old match rows",
   "INSERT match rows (unnest)",
-  "UPDATE financing_needs (matchedVersion, eligibleCount …)",
+  "upsert need_rankings (version, eligibleCount …)",
 ]);
 
 type StatementStats = Map<string, { ms: number; count: number }>;
@@ -268,7 +269,7 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 
 // ─── Report ─────────────────────────────────────────────────────────────────
 
-type FullRun = Measured<RematchResult> & { name: string; sizes: TableSizes };
+type FullRun = Measured<RebuildResult> & { name: string; sizes: TableSizes };
 type PlanRow = {
   label: string;
   planMs: number;
@@ -343,9 +344,8 @@ async function main() {
     );
     if (values.reuse) {
       // A kept database holds the last run's rankings: start both runs from the same state a fresh one would.
-      await db.$executeRawUnsafe(`TRUNCATE matches`);
-      await db.$executeRawUnsafe(`UPDATE financing_needs SET "matchedVersion" = NULL, "matchModelVersion" = NULL, "matchedAt" = NULL, "eligibleCount" = NULL`);
-      await db.$executeRawUnsafe(`VACUUM ANALYZE financing_needs, matches`);
+      await db.$executeRawUnsafe(`TRUNCATE matches, need_rankings`);
+      await db.$executeRawUnsafe(`VACUUM ANALYZE matches, need_rankings`);
     }
 
     // ── 1. Full re-match, cold then warm ────────────────────────────────────
@@ -405,7 +405,8 @@ async function fullRun(name: string, warm: boolean): Promise<FullRun> {
   console.log(
     `  rematchAll (${name}): ${sec(m.ms)} s for ${fmt(r.needs)} needs, ${fmt(r.pairsChecked / (m.ms / 1000))} pairs/s; ` +
       `${fmt(r.eligiblePairs)} eligible pairs, ${fmt(r.keptRows)} rows kept; Node CPU ${pct(m.nodeCpu, 1)} of a core, ` +
-      `machine ${m.machineCpu === null ? "?" : pct(m.machineCpu, 1)}; heap peak ${mib(m.memory.heapPeak)} MiB, RSS peak ${mib(m.memory.rssPeak)} MiB`,
+      `machine ${m.machineCpu === null ? "?" : pct(m.machineCpu, 1)}; heap peak ${mib(m.memory.heapPeak)} MiB, RSS peak ${mib(m.memory.rssPeak)} MiB; ` +
+      `phases: ranking + COPY ${sec(r.phases.rankAndCopyMs)} s, indexes ${sec(r.phases.indexesMs)} s, swap ${sec(r.phases.swapMs)} s`,
   );
   return { ...m, name, sizes };
 }
@@ -890,7 +891,7 @@ function firstChunk(all: Captured[]): Captured[] | null {
     const x = firstIds(c);
     return x !== null && x[0] === ids[0];
   };
-  const rest = ["DELETE old match rows", "INSERT match rows (unnest)", "UPDATE financing_needs (matchedVersion, eligibleCount …)"].map((label) =>
+  const rest = ["DELETE old match rows", "INSERT match rows (unnest)", "upsert need_rankings (version, eligibleCount …)"].map((label) =>
     all.find((c) => c.label === label && same(c)),
   );
   return rest.every((c) => c) ? [load, ...(rest as Captured[])] : null;
@@ -1317,10 +1318,13 @@ function writeDoc(summary: string[]) {
   const section = [
     SECTION,
     "",
-    "The matching module (`app/domain/matching`) as the worker runs it: `rematchAll(prisma)` (reads the catalogue once, ranks",
-    "every open need in chunks of 1,000, two chunks in flight, each chunk one transaction that locks its needs, replaces their",
-    "rows in `matches` and updates `financing_needs`), and `rematchNeeds(prisma, [id])` for one need just posted (lock, load,",
-    "rank against the cached catalogue, write). The pure part (`compileNeed` + `rankNeed`) is also timed alone in-process.",
+    "The matching module (`app/domain/matching`) as the worker runs it: `rematchAll(prisma)` — the full re-match",
+    "(`rebuild-rankings.server.ts`): it reads the catalogue once, ranks every open need page by page (the next page read",
+    "while this one is ranked), streams the kept rows with COPY over two connections into fresh `matches_next` and",
+    "`need_rankings_next` tables without indexes, builds their indexes once, and swaps them in under the rematch lock — and",
+    "`rematchNeeds(prisma, [id])` for one need just posted (lock, load, rank against the cached catalogue, replace its rows in",
+    "one transaction), which is also what every re-match job runs in chunks of 1,000. The pure part (`compileNeed` +",
+    "`rankNeed`) is also timed alone in-process.",
     "Written by `scripts/bench/matching.ts`, which replaces this section on every run:",
     "",
     "```sh",
@@ -1349,12 +1353,19 @@ function writeDoc(summary: string[]) {
     "",
     ...runTable,
     "",
+    ...report.runs.map(
+      (r) =>
+        `- ${r.name}: ranking + COPY ${sec(r.value.phases.rankAndCopyMs)} s, building the indexes ${sec(r.value.phases.indexesMs)} s, ` +
+        `the swap ${sec(r.value.phases.swapMs)} s (with ANALYZE).`,
+    ),
+    "",
     "Pairs/s is needs × products ÷ wall time. Event loop busy is the share of the wall time Node's one thread was working",
     "(ranking, building and parsing rows, Prisma: all of it single-threaded); Node CPU is this process's CPU time over the",
     "wall time (100 % = one core, GC and I/O threads included); machine CPU is both cores, PostgreSQL and other work",
     "included. Heap figures start after a forced GC; maxRSS is the process's high-water mark so far (seeding included).",
     "",
-    "Where a chunk's time goes: " + `${report.serial.chunks} chunks of ${fmt(CHUNK)} needs spread over the needs, each one ` +
+    "The incremental path (what a re-match job runs, e.g. a product change re-ranking the needs it can enter): " +
+      `${report.serial.chunks} chunks of ${fmt(CHUNK)} needs spread over the needs, each one ` +
       "`rematchNeeds(prisma, ids, { catalogue })` call (one chunk, so one lane: nothing overlaps), each statement timed from send " +
       "to reply (pg's serialising of the parameters and parsing of the rows included); what is left is Node's work between " +
       "statements. The last column multiplies by the chunks in a whole pass: what one lane would take.",
@@ -1365,9 +1376,9 @@ function writeDoc(summary: string[]) {
       ["l", "r", "r", "r"],
     ),
     "",
-    "The two full runs' statements, timed the same way but summed over both lanes: while one lane ranks a chunk (a few",
-    "hundred milliseconds of synchronous work) the other lane's replies wait for the event loop, and that wait counts here,",
-    "so these overstate PostgreSQL's share; the serial profile above and the EXPLAIN below do not.",
+    "The two full runs' statements sent through Prisma (the needs' pages, the catalogue; COPY, the index builds and the",
+    "swap run on their own connections and are in the phases above), timed from send to reply: a reply that arrives while",
+    "Node is ranking waits for the event loop, and that wait counts here.",
     "",
     ...report.runs.flatMap((r) => [`${r.name}, ${sec(r.ms)} s:`, "", ...statementTable(r.statements, r.ms, null), ""]),
     "The pure part alone, in-process, on the same data (no database):",

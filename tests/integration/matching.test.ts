@@ -258,9 +258,8 @@ describe("jobs are safe to retry", () => {
       },
     });
     expect(await ranking(needId)).toEqual([]);
-    const need = await prisma.financingNeed.findUniqueOrThrow({ where: { id: needId }, select: { version: true, matchedVersion: true, eligibleCount: true } });
-    expect(need.matchedVersion).toBe(need.version);
-    expect(need.eligibleCount).toBe(0);
+    const need = await prisma.financingNeed.findUniqueOrThrow({ where: { id: needId }, select: { version: true } });
+    expect(await prisma.needRanking.findUniqueOrThrow({ where: { needId } })).toMatchObject({ version: need.version, eligibleCount: 0 });
     await prisma.financingNeed.update({ where: { id: needId }, data: { status: "CLOSED" } });
     await rematchNeeds(prisma, [needId]);
   });
@@ -288,11 +287,11 @@ describe("jobs are safe to retry", () => {
       CREATE OR REPLACE FUNCTION fail_match_write() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'simulated crash'; END $$ LANGUAGE plpgsql`);
     await prisma.$executeRawUnsafe(`
-      CREATE TRIGGER fail_match_write BEFORE UPDATE OF "matchedAt" ON financing_needs FOR EACH ROW EXECUTE FUNCTION fail_match_write()`);
+      CREATE TRIGGER fail_match_write BEFORE INSERT OR UPDATE ON need_rankings FOR EACH ROW EXECUTE FUNCTION fail_match_write()`);
     await expect(rematchNeeds(prisma, [needId])).rejects.toThrow(/simulated crash/);
     expect(await ranking(needId)).toEqual(clean);
 
-    await prisma.$executeRawUnsafe(`DROP TRIGGER fail_match_write ON financing_needs`);
+    await prisma.$executeRawUnsafe(`DROP TRIGGER fail_match_write ON need_rankings`);
     await rematchNeeds(prisma, [needId]);
     await rematchNeeds(prisma, [needId]);
     expect(await ranking(needId)).toEqual(clean);
@@ -309,9 +308,9 @@ describe("jobs are safe to retry", () => {
     expect((await rematchStale(prisma)).needs).toBe(0);
     // The rebuilt table carries the migrations' constraint and index names.
     const indexes = await prisma.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'matches' ORDER BY 1`;
-    expect(indexes.map((i) => i.name)).toEqual(["matches_institutionId_bankBest_score_idx", "matches_pkey", "matches_productId_idx"]);
+    expect(indexes.map((i) => i.name)).toEqual(["matches_institutionId_bankBest_score_idx", "matches_pkey"]);
     // A need whose ranking was lost (its event never dispatched) is found by the sweep.
-    await prisma.financingNeed.updateMany({ data: { matchedVersion: null } });
+    await prisma.needRanking.deleteMany({});
     expect((await rematchStale(prisma)).needs).toBeGreaterThanOrEqual(3);
   });
 });

@@ -20,7 +20,7 @@ type InboxRow = {
   score: number;
   rank: number;
   expectedRateBps: number;
-  computedAt: Date;
+  matchedAt: Date;
   amountFen: bigint;
   termMonths: number;
   purpose: string;
@@ -70,7 +70,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; 
   const [rows, counted, products] = await Promise.all([
     prisma.$queryRaw<InboxRow[]>`
       SELECT m."needId"::text AS "needId", m."productId"::text AS "productId", p."nameZh" AS "productNameZh", p."nameEn" AS "productNameEn",
-             m.score, m.rank, m."expectedRateBps", m."computedAt",
+             m.score, m.rank, m."expectedRateBps", r."rankedAt" AS "matchedAt",
              n."amountFen", n."termMonths", n.purpose, n."maxRateBps", n.urgency::text AS urgency, n."expiresOn", n.status::text AS status, n."createdAt",
              e.id::text AS "enterpriseId", e.name AS "enterpriseName", e."regionCode", e."industryCode", e.size::text AS size, v.grade,
              (SELECT c.at FROM need_claims c WHERE c."needId" = n.id AND c."institutionId" = ${bank.id}::uuid) AS "claimedAt",
@@ -78,6 +78,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; 
                       WHERE a."enterpriseId" = e.id AND a."institutionId" = ${bank.id}::uuid AND a."revokedAt" IS NULL AND a."expiresAt" > now()) AS authorised
         FROM matches m
         JOIN financing_needs n ON n.id = m."needId"
+        JOIN need_rankings r ON r."needId" = m."needId"
         JOIN enterprises e ON e.id = n."enterpriseId"
         LEFT JOIN credit_evaluations v ON v.id = e."currentEvaluationId"
         JOIN products p ON p.id = m."productId"
@@ -100,7 +101,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; 
       score: r.score,
       rank: r.rank,
       expectedRateBps: r.expectedRateBps,
-      computedAt: r.computedAt.toISOString(),
+      matchedAt: r.matchedAt.toISOString(),
       amountFen: r.amountFen.toString(),
       termMonths: r.termMonths,
       purpose: r.purpose,

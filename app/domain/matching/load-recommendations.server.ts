@@ -106,11 +106,8 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
   if (!input) throw new DomainError("notFound", { status: 404 });
   if (!(input.status === "OPEN" || input.status === "IN_PROGRESS") || input.expiresOn < asOf) return { state: "ended" };
 
-  const need = await prisma.financingNeed.findUniqueOrThrow({
-    where: { id: input.need.id },
-    select: { matchedVersion: true, matchedAt: true, matchModelVersion: true, eligibleCount: true, maxRateBps: true },
-  });
-  if (need.matchedVersion !== input.version || !need.matchedAt) return { state: "pending", needVersion: input.version };
+  const ranked = await prisma.needRanking.findUnique({ where: { needId: input.need.id } });
+  if (!ranked || ranked.version !== input.version) return { state: "pending", needVersion: input.version };
 
   const catalogue = await loadCatalogue(prisma, asOf);
   const limit = catalogue.ctx.params.limits.recommendations;
@@ -157,9 +154,9 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
   const missSummary = await summaries(misses.misses.map((m) => m.product.id));
   return {
     state: "ready",
-    matchedAt: need.matchedAt.toISOString(),
-    modelVersion: need.matchModelVersion,
-    eligibleCount: need.eligibleCount ?? 0,
+    matchedAt: ranked.rankedAt.toISOString(),
+    modelVersion: ranked.modelVersion,
+    eligibleCount: ranked.eligibleCount,
     recommendations,
     nearMisses: misses.misses.flatMap((m) => {
       const product = missSummary.get(m.product.id);

@@ -137,6 +137,26 @@ describe("ranking", () => {
     );
   });
 
+  it("equals the plain definition: every product checkPair passes, scored by scorePair, by score, then rate, then id", () => {
+    fc.assert(
+      fc.property(rankingArb, ({ enterprise, products, asOf, need, records }) => {
+        const catalogue = catalogueOf(products, records, asOf);
+        const ctx = scoreContext(asOf);
+        const plain = catalogue.products
+          .filter((p) => checkPair(need, enterprise, p.product, ctx).length === 0)
+          .map((p) => ({ id: p.product.id, points: scorePair(need, enterprise, p.product, p.response, ctx) }))
+          .sort((a, b) => b.points.score - a.points.score || a.points.expectedRateBps - b.points.expectedRateBps || (a.id < b.id ? -1 : 1));
+        const ranking = rankNeed(compileNeed(need, enterprise, asOf), catalogue);
+        for (const m of ranking.kept) {
+          expect(plain[m.rank - 1]!.id).toBe(m.product.id);
+          expect(plain[m.rank - 1]!.points).toEqual(m.points);
+        }
+        expect(ranking.eligibleCount).toBe(plain.length);
+      }),
+      RUNS,
+    );
+  });
+
   it("is deterministic: the same inputs in any catalogue order give the same ranking", () => {
     fc.assert(
       fc.property(rankingArb, fc.integer(), ({ enterprise, products, asOf, need, records }, seed) => {

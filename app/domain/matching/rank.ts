@@ -13,7 +13,18 @@ import {
   type MatchProduct,
   type RuleFailure,
 } from "./rules";
-import { responsePoints, scorePair, type BankRecord, type MatchPoints, type ScoreContext } from "./score";
+import {
+  approvalPoints,
+  costPoints,
+  coveragePoints,
+  expectedRateBps,
+  responsePoints,
+  scorePair,
+  weightedScore,
+  type BankRecord,
+  type MatchPoints,
+  type ScoreContext,
+} from "./score";
 
 /**
  * Ranking: every listed product against a need, hard rules first, then the
@@ -74,6 +85,16 @@ export type Catalogue = {
   readonly products: readonly CompiledProduct[];
   readonly records: ReadonlyMap<string, BankRecord>;
   readonly ctx: ScoreContext;
+  /** Each product's position in product-id order: the last tie-break, compared as integers. */
+  readonly idOrder: Int32Array;
+  /** Working space for rankNeed, one slot per product (ranking is synchronous, so one set serves every call). */
+  readonly scratch: { score: Int32Array; rate: Int32Array };
+  /**
+   * The products that can serve a district, industry, size and security offered
+   * (keyed by all four), in catalogue order: built on first use, so a need is
+   * checked only against products these rules already let through.
+   */
+  readonly candidates: Map<string, Int32Array>;
 };
 
 export function compileCatalogue(products: readonly MatchProduct[], records: ReadonlyMap<string, BankRecord>, ctx: ScoreContext): Catalogue {
@@ -105,7 +126,38 @@ export function compileCatalogue(products: readonly MatchProduct[], records: Rea
       response: bank,
     };
   });
-  return { products: compiled, records, ctx };
+  const byId = compiled.map((_, i) => i).sort((a, b) => (products[a]!.id < products[b]!.id ? -1 : products[a]!.id > products[b]!.id ? 1 : 0));
+  const idOrder = new Int32Array(compiled.length);
+  byId.forEach((productIndex, position) => (idOrder[productIndex] = position));
+  return {
+    products: compiled,
+    records,
+    ctx,
+    idOrder,
+    scratch: { score: new Int32Array(compiled.length), rate: new Int32Array(compiled.length) },
+    candidates: new Map(),
+  };
+}
+
+/** Bound on the cached candidate lists; past it the cache starts again (a catalogue lives minutes, not days). */
+const MAX_CANDIDATE_LISTS = 50_000;
+
+function candidatesFor(need: CompiledNeed, catalogue: Catalogue): Int32Array {
+  const key = `${need.region}|${need.industry}|${need.sizeBit}|${need.guaranteeMask}`;
+  let list = catalogue.candidates.get(key);
+  if (!list) {
+    const ids: number[] = [];
+    catalogue.products.forEach((p, i) => {
+      if (!p.active || (p.sizeMask & need.sizeBit) === 0 || (p.guaranteeMask & need.guaranteeMask) === 0) return;
+      if (p.regions !== null && !p.regions.has(need.region)) return;
+      if (p.industries !== null && !p.industries.has(need.industry)) return;
+      ids.push(i);
+    });
+    list = Int32Array.from(ids);
+    if (catalogue.candidates.size >= MAX_CANDIDATE_LISTS) catalogue.candidates.clear();
+    catalogue.candidates.set(key, list);
+  }
+  return list;
 }
 
 export function compileNeed(need: MatchNeed, enterprise: MatchEnterprise, asOf: string): CompiledNeed {
@@ -142,6 +194,8 @@ export function eligible(n: CompiledNeed, p: CompiledProduct): boolean {
   return true;
 }
 
+const EMPTY = new Int32Array(0);
+
 export type RankedMatch = {
   product: MatchProduct;
   /** Position among every eligible product (1 = best). */
@@ -158,31 +212,48 @@ export type NeedRanking = {
   kept: RankedMatch[];
 };
 
-/** Best first: higher score, then the lower expected rate, then the product id, so equal inputs give one order. */
-function compareMatches(a: { product: MatchProduct; points: MatchPoints }, b: { product: MatchProduct; points: MatchPoints }): number {
-  if (a.points.score !== b.points.score) return b.points.score - a.points.score;
-  if (a.points.expectedRateBps !== b.points.expectedRateBps) return a.points.expectedRateBps - b.points.expectedRateBps;
-  return a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : 0;
-}
-
-/** Ranks one need against the whole catalogue and keeps what the SME's page and every bank's inbox read. */
+/**
+ * Ranks one need against the whole catalogue and keeps what the SME's page
+ * and every bank's inbox read. Best first: higher score, then the lower
+ * expected rate, then the product id, so equal inputs give one order.
+ *
+ * The hot loop of a full re-match (100,000 needs × 2,000 products): scores
+ * go into the catalogue's typed arrays and only the kept matches become
+ * objects, so ranking makes little garbage. Points are the ones scorePair
+ * gives (a property test holds the two to the same ranking).
+ */
 export function rankNeed(need: CompiledNeed, catalogue: Catalogue): NeedRanking {
-  const found: { product: MatchProduct; points: MatchPoints }[] = [];
-  const { ctx } = catalogue;
-  for (const p of catalogue.products) {
+  const { ctx, products, idOrder } = catalogue;
+  const { score, rate } = catalogue.scratch;
+  const found: number[] = [];
+  const n = need.need;
+  const e = need.enterprise;
+  // An excluded enterprise is recommended nothing: no list to walk.
+  const candidates = need.excluded ? EMPTY : candidatesFor(need, catalogue);
+  for (let c = 0; c < candidates.length; c++) {
+    const i = candidates[c]!;
+    const p = products[i]!;
+    // Every rule again (the candidate list already passed four): cheap, and the list can never let a pair through.
     if (!eligible(need, p)) continue;
-    found.push({ product: p.product, points: scorePair(need.need, need.enterprise, p.product, p.response, ctx) });
+    const approval = approvalPoints(e, p.product, ctx);
+    const expected = expectedRateBps(e, p.product, approval);
+    const cost = costPoints(n, expected, ctx);
+    const coverage = coveragePoints(n, need.red ? p.maxAmountRed : p.maxAmount, ctx);
+    score[i] = weightedScore(approval, cost, coverage, p.response, ctx.params);
+    rate[i] = expected;
+    found.push(i);
   }
-  found.sort(compareMatches);
+  found.sort((a, b) => score[b]! - score[a]! || rate[a]! - rate[b]! || idOrder[a]! - idOrder[b]!);
   const limit = ctx.params.limits.recommendations;
   const banks = new Set<string>();
   const kept: RankedMatch[] = [];
-  found.forEach((m, i) => {
-    const bankBest = !banks.has(m.product.institutionId);
-    banks.add(m.product.institutionId);
-    if (i < limit || bankBest) kept.push({ product: m.product, rank: i + 1, points: m.points, bankBest });
-  });
-  return { needId: need.need.id, eligibleCount: found.length, kept };
+  for (let r = 0; r < found.length; r++) {
+    const p = products[found[r]!]!;
+    const bankBest = !banks.has(p.product.institutionId);
+    banks.add(p.product.institutionId);
+    if (r < limit || bankBest) kept.push({ product: p.product, rank: r + 1, points: scorePair(n, e, p.product, p.response, ctx), bankBest });
+  }
+  return { needId: n.id, eligibleCount: found.length, kept };
 }
 
 /** The needs among `needs` that a product would be eligible for (which rankings a product change can enter). */

@@ -28,45 +28,64 @@ import { REMATCH_LOCK_KEY, rematchStale, type RematchResult } from "./rematch.se
  */
 
 const NEEDS_PAGE = 5_000;
-const COLUMNS = `"needId", "productId", "institutionId", rank, score, "approvalPoints", "costPoints", "coveragePoints", "responsePoints", "expectedRateBps", "bankBest", "modelVersion", "computedAt"`;
+const COLUMNS = `"needId", "productId", "institutionId", rank, score, "approvalPoints", "costPoints", "coveragePoints", "responsePoints", "expectedRateBps", "bankBest"`;
+/** Two COPY streams, so two PostgreSQL backends take rows while Node ranks the next page. */
+const STREAMS = 2;
+/** Sorting memory for the index builds (a session setting, this connection only). */
+const INDEX_BUILD_MEMORY = "256MB";
 /** A second full pass while one runs would only repeat it. */
 const REBUILD_LOCK_KEY = 7_302_026_1;
 
-/** PostgreSQL's text form of a UTC timestamp, as Prisma stores DateTime in `timestamp(3)`. */
-const pgTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 export type RebuildOptions = { asOf?: string; onProgress?: (done: number, total: number) => void | Promise<void> };
 
-export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<RematchResult & { seconds: number }> {
+export type RebuildResult = RematchResult & {
+  seconds: number;
+  /** Where the time went: ranking while streaming rows, building the indexes, the swap (with the needs' update). */
+  phases: { rankAndCopyMs: number; indexesMs: number; swapMs: number };
+};
+
+export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<RebuildResult> {
   const started = Date.now();
+  const phases = { rankAndCopyMs: 0, indexesMs: 0, swapMs: 0 };
   const asOf = options.asOf ?? platformToday();
   await ensureModelVersion(db, ACTIVE_MATCHING_VERSION, ACTIVE_MATCHING_PARAMS, "MATCHING");
   const result: RematchResult = { needs: 0, ranked: 0, eligiblePairs: 0, keptRows: 0, pairsChecked: 0 };
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();
+  const writers: pg.Client[] = [];
   try {
     const { rows: got } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [REBUILD_LOCK_KEY]);
     if (!got[0]!.ok) throw new Error("a full re-match is already running");
     // What this pass reads is as of now: anything re-ranked later by a job is newer than it.
-    const { rows: clock } = await client.query<{ now: Date }>("SELECT clock_timestamp() AS now");
+    // (Naive UTC text, as the timestamp columns hold it.)
+    const { rows: clock } = await client.query<{ now: string }>(`SELECT (clock_timestamp() AT TIME ZONE 'UTC')::text AS now`);
     const readAt = clock[0]!.now;
     const catalogue = await loadCatalogue(db, asOf);
 
-    await client.query("DROP TABLE IF EXISTS matches_next");
+    await client.query("DROP TABLE IF EXISTS matches_next, need_rankings_next");
     await client.query("CREATE TABLE matches_next (LIKE matches INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
-    const copy = client.query(copyFrom(`COPY matches_next (${COLUMNS}) FROM STDIN`));
-    const now = pgTimestamp(new Date());
+    await client.query("CREATE TABLE need_rankings_next (LIKE need_rankings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+    for (let i = 0; i < STREAMS; i++) {
+      const writer = new pg.Client({ connectionString: env.DATABASE_URL });
+      await writer.connect();
+      writers.push(writer);
+    }
+    const streams = writers.map((w) => w.query(copyFrom(`COPY matches_next (${COLUMNS}) FROM STDIN`)));
     const total = (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM financing_needs n WHERE ${ACTIVE_NEED_SQL(asOf)}`)[0]!.n;
     const ranked: { id: string; version: number; eligible: number }[] = [];
-    let after = "00000000-0000-0000-0000-000000000000";
-    for (;;) {
-      const page: NeedInput[] = await loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND n.id > ${after}::uuid`, { limit: NEEDS_PAGE });
+    const readPage = (after: string) => loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND n.id > ${after}::uuid`, { limit: NEEDS_PAGE });
+    let page: NeedInput[] = await readPage("00000000-0000-0000-0000-000000000000");
+    for (let p = 0; ; p++) {
+      // The next page is read while this one is ranked.
+      const next = page.length === NEEDS_PAGE ? readPage(page[page.length - 1]!.need.id) : null;
+      const stream = streams[p % STREAMS]!;
       let chunk = "";
       for (const input of page) {
         const ranking = rankNeed(compileNeed(input.need, input.enterprise, asOf), catalogue);
         for (const m of ranking.kept) {
-          const p = m.points;
-          chunk += `${input.need.id}\t${m.product.id}\t${m.product.institutionId}\t${m.rank}\t${p.score}\t${p.approval}\t${p.cost}\t${p.coverage}\t${p.response}\t${p.expectedRateBps}\t${m.bankBest ? "t" : "f"}\t${ACTIVE_MATCHING_VERSION}\t${now}\n`;
+          const q = m.points;
+          chunk += `${input.need.id}\t${m.product.id}\t${m.product.institutionId}\t${m.rank}\t${q.score}\t${q.approval}\t${q.cost}\t${q.coverage}\t${q.response}\t${q.expectedRateBps}\t${m.bankBest ? "t" : "f"}\n`;
         }
         ranked.push({ id: input.need.id, version: input.version, eligible: ranking.eligibleCount });
         result.eligiblePairs += ranking.eligibleCount;
@@ -74,68 +93,83 @@ export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<
         if (ranking.kept.length > 0) result.ranked++;
         // Written in pieces as it grows, waiting when PostgreSQL is behind, so memory stays flat.
         if (chunk.length > 1 << 20) {
-          if (!copy.write(chunk)) await once(copy, "drain");
+          if (!stream.write(chunk)) await once(stream, "drain");
           chunk = "";
         }
       }
-      if (chunk && !copy.write(chunk)) await once(copy, "drain");
+      if (chunk && !stream.write(chunk)) await once(stream, "drain");
       await options.onProgress?.(ranked.length, total);
-      if (page.length < NEEDS_PAGE) break;
-      after = page[page.length - 1]!.need.id;
+      if (!next) break;
+      page = await next;
     }
-    copy.end();
-    await once(copy, "finish");
+    for (const stream of streams) stream.end();
+    await Promise.all(streams.map((stream) => once(stream, "finish")));
     result.needs = ranked.length;
     result.pairsChecked = ranked.length * catalogue.products.length;
 
+    // One row per need ranked: its version, the model, when, how many products were eligible.
+    // (The stamp first: a connection runs one statement at a time, and the COPY holds it until it ends.)
+    const { rows: stamp } = await client.query<{ now: string }>(`SELECT (now() AT TIME ZONE 'UTC')::text AS now`);
+    const rankings = client.query(copyFrom(`COPY need_rankings_next ("needId", version, "modelVersion", "rankedAt", "eligibleCount") FROM STDIN`));
+    for (let i = 0; i < ranked.length; i += 10_000) {
+      const piece = ranked.slice(i, i + 10_000).map((r) => `${r.id}\t${r.version}\t${ACTIVE_MATCHING_VERSION}\t${stamp[0]!.now}\t${r.eligible}\n`).join("");
+      if (!rankings.write(piece)) await once(rankings, "drain");
+    }
+    rankings.end();
+    await once(rankings, "finish");
+    phases.rankAndCopyMs = Date.now() - started;
     // The indexes the migrations define, built once over the whole table (named so after the swap).
-    await client.query(`ALTER TABLE matches_next ADD CONSTRAINT matches_next_pkey PRIMARY KEY ("needId", "productId")`);
-    await client.query(`CREATE INDEX matches_next_institution_idx ON matches_next ("institutionId", "bankBest", score DESC)`);
-    await client.query(`CREATE INDEX matches_next_product_idx ON matches_next ("productId")`);
+    await client.query(`SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+    // The two builds run side by side on the two connections.
+    await Promise.all([
+      client
+        .query(`ALTER TABLE matches_next ADD CONSTRAINT matches_next_pkey PRIMARY KEY ("needId", "productId")`)
+        .then(() => client.query(`ALTER TABLE need_rankings_next ADD CONSTRAINT need_rankings_next_pkey PRIMARY KEY ("needId")`)),
+      writers[0]!
+        .query(`SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`)
+        .then(() => writers[0]!.query(`CREATE INDEX matches_next_institution_idx ON matches_next ("institutionId", "bankBest", score DESC)`)),
+    ]);
 
+    phases.indexesMs = Date.now() - started - phases.rankAndCopyMs;
     await client.query("BEGIN");
     try {
       // No incremental re-match is half-way through while the tables change hands.
       await client.query("SELECT pg_advisory_xact_lock($1)", [REMATCH_LOCK_KEY]);
-      await client.query("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE");
+      await client.query("LOCK TABLE matches, need_rankings IN ACCESS EXCLUSIVE MODE");
       // Needs a job re-ranked after this pass read them keep the job's (newer) rows.
-      const touched = await client.query<{ id: string }>(`SELECT id::text AS id FROM financing_needs WHERE "matchedAt" > $1`, [readAt]);
+      const touched = await client.query<{ id: string }>(`SELECT "needId"::text AS id FROM need_rankings WHERE "rankedAt" > $1::timestamp`, [readAt]);
       const touchedIds = touched.rows.map((r) => r.id);
       if (touchedIds.length > 0) {
         await client.query(`DELETE FROM matches_next WHERE "needId" = ANY($1::uuid[])`, [touchedIds]);
         await client.query(`INSERT INTO matches_next (${COLUMNS}) SELECT ${COLUMNS} FROM matches WHERE "needId" = ANY($1::uuid[])`, [touchedIds]);
+        await client.query(`DELETE FROM need_rankings_next WHERE "needId" = ANY($1::uuid[])`, [touchedIds]);
+        await client.query(`INSERT INTO need_rankings_next SELECT * FROM need_rankings WHERE "needId" = ANY($1::uuid[])`, [touchedIds]);
       }
-      const skip = new Set(touchedIds);
-      const mine = ranked.filter((r) => !skip.has(r.id));
-      await client.query(
-        `UPDATE financing_needs AS n
-            SET "matchedVersion" = u.version, "matchModelVersion" = $4, "matchedAt" = $5, "eligibleCount" = u.eligible
-           FROM unnest($1::uuid[], $2::int[], $3::int[]) AS u(id, version, eligible)
-          WHERE n.id = u.id`,
-        [mine.map((r) => r.id), mine.map((r) => r.version), mine.map((r) => r.eligible), ACTIVE_MATCHING_VERSION, now],
-      );
-      await client.query("DROP TABLE matches");
+      await client.query("DROP TABLE matches, need_rankings");
       await client.query("ALTER TABLE matches_next RENAME TO matches");
       await client.query("ALTER TABLE matches RENAME CONSTRAINT matches_next_pkey TO matches_pkey");
       await client.query(`ALTER INDEX matches_next_institution_idx RENAME TO "matches_institutionId_bankBest_score_idx"`);
-      await client.query(`ALTER INDEX matches_next_product_idx RENAME TO "matches_productId_idx"`);
+      await client.query("ALTER TABLE need_rankings_next RENAME TO need_rankings");
+      await client.query("ALTER TABLE need_rankings RENAME CONSTRAINT need_rankings_next_pkey TO need_rankings_pkey");
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK");
       throw error;
     }
-    await client.query("ANALYZE matches");
+    await client.query("ANALYZE matches, need_rankings");
+    phases.swapMs = Date.now() - started - phases.rankAndCopyMs - phases.indexesMs;
     await client.query("SELECT pg_advisory_unlock($1)", [REBUILD_LOCK_KEY]);
   } finally {
     // After a failure the half-built table goes; the old rankings stand. (After success it is already gone.)
     try {
-      await client.query("DROP TABLE IF EXISTS matches_next");
+      await client.query("DROP TABLE IF EXISTS matches_next, need_rankings_next");
     } catch (error) {
-      console.warn(JSON.stringify({ message: "could not drop matches_next", reason: error instanceof Error ? error.message : String(error) }));
+      console.warn(JSON.stringify({ message: "could not drop matches_next, need_rankings_next", reason: error instanceof Error ? error.message : String(error) }));
     }
     await client.end();
+    await Promise.all(writers.map((w) => w.end()));
   }
   // Needs that ended since (or were never active) lose any ranking they still had; cheap, they are few.
   await rematchStale(db, asOf);
-  return { ...result, seconds: (Date.now() - started) / 1000 };
+  return { ...result, seconds: (Date.now() - started) / 1000, phases };
 }

@@ -65,18 +65,19 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
   if (rows.length > 0) {
     await tx.$executeRaw`
       INSERT INTO matches ("needId", "productId", "institutionId", rank, score, "approvalPoints", "costPoints", "coveragePoints",
-                           "responsePoints", "expectedRateBps", "bankBest", "modelVersion", "computedAt")
-      SELECT r.*, ${ACTIVE_MATCHING_VERSION}, now()
+                           "responsePoints", "expectedRateBps", "bankBest")
+      SELECT r.*
         FROM unnest(${rows.map((r) => r.needId)}::uuid[], ${rows.map((r) => r.m.product.id)}::uuid[], ${rows.map((r) => r.m.product.institutionId)}::uuid[],
                     ${rows.map((r) => r.m.rank)}::int[], ${rows.map((r) => r.m.points.score)}::int[], ${rows.map((r) => r.m.points.approval)}::int[],
                     ${rows.map((r) => r.m.points.cost)}::int[], ${rows.map((r) => r.m.points.coverage)}::int[], ${rows.map((r) => r.m.points.response)}::int[],
                     ${rows.map((r) => r.m.points.expectedRateBps)}::int[], ${rows.map((r) => r.m.bankBest)}::boolean[]) AS r`;
   }
   await tx.$executeRaw`
-    UPDATE financing_needs AS n
-       SET "matchedVersion" = u.version, "matchModelVersion" = ${ACTIVE_MATCHING_VERSION}, "matchedAt" = now(), "eligibleCount" = u.eligible
+    INSERT INTO need_rankings ("needId", version, "modelVersion", "rankedAt", "eligibleCount")
+    SELECT u.id, u.version, ${ACTIVE_MATCHING_VERSION}, now() AT TIME ZONE 'UTC', u.eligible
       FROM unnest(${needIds}::uuid[], ${versions}::int[], ${counts}::int[]) AS u(id, version, eligible)
-     WHERE n.id = u.id`;
+    ON CONFLICT ("needId") DO UPDATE
+       SET version = excluded.version, "modelVersion" = excluded."modelVersion", "rankedAt" = excluded."rankedAt", "eligibleCount" = excluded."eligibleCount"`;
   return {
     needs: inputs.length,
     ranked: rankings.filter((r) => r.kept.length > 0).length,
@@ -117,12 +118,16 @@ export async function rematchNeeds(db: Db, needIds: readonly string[], options: 
   return total;
 }
 
-/** Needs whose ranking is out of date: made from an older version of the need or of the model, or never made. */
+/**
+ * Needs whose ranking is out of date: an open need ranked from an older
+ * version of itself or of the model, or never; an ended need still holding rows.
+ */
 export async function rematchStale(db: Db, asOf: string = platformToday()): Promise<RematchResult> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT n.id::text AS id FROM financing_needs n
-     WHERE "matchedVersion" IS DISTINCT FROM version
-        OR (${ACTIVE_NEED_SQL(asOf)} AND "matchModelVersion" IS DISTINCT FROM ${ACTIVE_MATCHING_VERSION})`;
+      LEFT JOIN need_rankings r ON r."needId" = n.id
+     WHERE (${ACTIVE_NEED_SQL(asOf)} AND (r."needId" IS NULL OR r.version <> n.version OR r."modelVersion" <> ${ACTIVE_MATCHING_VERSION}))
+        OR (NOT (${ACTIVE_NEED_SQL(asOf)}) AND EXISTS (SELECT 1 FROM matches m WHERE m."needId" = n.id))`;
   return rematchNeeds(db, rows.map((r) => r.id), { asOf });
 }
 

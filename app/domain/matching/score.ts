@@ -96,11 +96,9 @@ export function responsePoints(record: BankRecord | undefined, params: MatchingP
   return Math.floor((onTime * r.onTimeWeightBps + speed * (10_000 - r.onTimeWeightBps)) / 10_000);
 }
 
-export function weightedScore(points: Omit<MatchPoints, "score" | "expectedRateBps">, params: MatchingParams): number {
+export function weightedScore(approval: number, cost: number, coverage: number, response: number, params: MatchingParams): number {
   const w = params.weightsBps;
-  return Math.floor(
-    (points.approval * w.approval + points.cost * w.cost + points.coverage * w.coverage + points.response * w.response) / 10_000,
-  );
+  return Math.floor((approval * w.approval + cost * w.cost + coverage * w.coverage + response * w.response) / 10_000);
 }
 
 /** The points of an eligible pair. `response` is the bank's (responsePoints), computed once per bank by the caller. */
@@ -115,9 +113,7 @@ export function scorePair(
   const expected = expectedRateBps(enterprise, product, approval);
   const cost = costPoints(need, expected, ctx);
   const coverage = coveragePoints(need, effectiveMaxAmountFen(product, enterprise), ctx);
-  const score = weightedScore({ approval, cost, coverage, response }, ctx.params);
-  // Plain literals, no spread: this runs for every eligible pair of a full re-match, and V8 builds spreads slowly.
-  return { approval, cost, coverage, response, score, expectedRateBps: expected };
+  return { approval, cost, coverage, response, score: weightedScore(approval, cost, coverage, response, ctx.params), expectedRateBps: expected };
 }
 
 export type FitReason = { code: FitReasonCode; params: Record<string, string | number | readonly string[] | null> };

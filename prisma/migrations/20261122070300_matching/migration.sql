@@ -14,16 +14,12 @@ DROP INDEX "matches_productId_eligible_score_idx";
 DROP INDEX "matches_needId_productId_key";
 
 -- AlterTable
-ALTER TABLE "financing_needs" ADD COLUMN     "eligibleCount" INTEGER,
-ADD COLUMN     "matchModelVersion" TEXT,
-ADD COLUMN     "matchedAt" TIMESTAMP(3),
-ADD COLUMN     "matchedVersion" INTEGER;
-
--- AlterTable
 ALTER TABLE "matches" DROP CONSTRAINT "matches_pkey",
+DROP COLUMN "computedAt",
 DROP COLUMN "eligible",
 DROP COLUMN "failedRules",
 DROP COLUMN "id",
+DROP COLUMN "modelVersion",
 DROP COLUMN "reasons",
 ADD COLUMN     "approvalPoints" INTEGER NOT NULL,
 ADD COLUMN     "bankBest" BOOLEAN NOT NULL,
@@ -33,8 +29,18 @@ ADD COLUMN     "expectedRateBps" INTEGER NOT NULL,
 ADD COLUMN     "institutionId" UUID NOT NULL,
 ADD COLUMN     "responsePoints" INTEGER NOT NULL,
 ALTER COLUMN "rank" SET NOT NULL,
-ALTER COLUMN "computedAt" DROP DEFAULT,
 ADD CONSTRAINT "matches_pkey" PRIMARY KEY ("needId", "productId");
+
+-- CreateTable
+CREATE TABLE "need_rankings" (
+    "needId" UUID NOT NULL,
+    "version" INTEGER NOT NULL,
+    "modelVersion" TEXT NOT NULL,
+    "rankedAt" TIMESTAMP(3) NOT NULL,
+    "eligibleCount" INTEGER NOT NULL,
+
+    CONSTRAINT "need_rankings_pkey" PRIMARY KEY ("needId")
+);
 
 -- CreateTable
 CREATE TABLE "bank_response_records" (
@@ -53,7 +59,4 @@ CREATE INDEX "products_updatedAt_idx" ON "products"("updatedAt");
 
 -- CreateIndex
 CREATE INDEX "matches_institutionId_bankBest_score_idx" ON "matches"("institutionId", "bankBest", "score" DESC);
-
--- CreateIndex
-CREATE INDEX "matches_productId_idx" ON "matches"("productId");
 
