@@ -23,7 +23,7 @@ import type { SignalKindKey } from "../../app/domain/credit/signal-kinds";
 import type { Prisma } from "../../app/generated/prisma/client";
 import type { Random as Rng } from "../../prisma/seed/random";
 import { createDatabase, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
-import { fail, markdownTable, onEveryStatement, writeBenchmarkSection } from "../lib/bench-report";
+import { fail, markdownTable, onEveryStatement, writeBenchmarkSection, dropOnExit } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_credit";
 const GOAL_ROWS_PER_SECOND = 1_000_000 / 60;
@@ -168,18 +168,7 @@ const url = withDatabase(process.env.BENCH_DATABASE_URL ?? "postgresql://postgre
 process.env.DATABASE_URL = url;
 timeStatements();
 
-let dropped = false;
-const cleanUp = async () => {
-  if (values.keep || dropped) return;
-  dropped = true;
-  await dropDatabase(url);
-};
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: dropping ${DATABASE} …`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanUp = dropOnExit(url, DATABASE, Boolean(values.keep));
 
 const loadAtStart = os.loadavg()[0]!;
 console.log(

@@ -38,7 +38,7 @@ import { INDUSTRIES } from "../../app/domain/reference/industries";
 import { PREFECTURE, REGIONS } from "../../app/domain/reference/regions";
 import { Random } from "../../prisma/seed/random";
 import { createDatabase, databaseExists, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
-import { fail, markdownTable, onEveryStatement, writeBenchmarkSection } from "../lib/bench-report";
+import { fail, markdownTable, onEveryStatement, writeBenchmarkSection, dropOnExit } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_match";
 const SECTION = "## Matching: full re-match and one new need";
@@ -134,18 +134,7 @@ const url = withDatabase(process.env.BENCH_DATABASE_URL ?? "postgresql://postgre
 // The env module reads this once, when first imported: set it before any app module loads.
 process.env.DATABASE_URL = url;
 
-let dropped = false;
-const cleanUp = async () => {
-  if (values.keep || values.reuse || dropped) return;
-  dropped = true;
-  await dropDatabase(url);
-};
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: dropping ${DATABASE} …`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanUp = dropOnExit(url, DATABASE, Boolean(values.keep || values.reuse));
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms1 = (n: number) => (n >= 100 ? fmt(n) : n >= 10 ? n.toFixed(1) : n.toFixed(2));

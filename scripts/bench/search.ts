@@ -30,7 +30,7 @@ import type { SearchIndex, SearchQuery } from "../../app/domain/search/search-in
 import type { Random as Rng } from "../../prisma/seed/random";
 import type { IndexName } from "../../search/indexes";
 import { createDatabase, databaseExists, dropDatabase, migrateDeploy, withDatabase } from "../lib/db-admin";
-import { fail, markdownTable, onEveryStatement, writeBenchmarkSection } from "../lib/bench-report";
+import { fail, markdownTable, onEveryStatement, writeBenchmarkSection, dropOnExit } from "../lib/bench-report";
 
 const DATABASE = "xyd_bench_search";
 /** The issue's goal: product search at 200 req/s with p95 ≤ 30 ms. */
@@ -128,18 +128,7 @@ process.env.DATABASE_URL = url;
 process.env.SEARCH_BACKEND = "postgres";
 instrumentPg();
 
-let dropped = false;
-const cleanUp = async () => {
-  if (values.keep || values.reuse || dropped) return;
-  dropped = true;
-  await dropDatabase(url);
-};
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: dropping ${DATABASE} …`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanUp = dropOnExit(url, DATABASE, Boolean(values.keep || values.reuse));
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms1 = (n: number) => (n >= 100 ? fmt(n) : n.toFixed(1));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { ROOT } from "./db-admin";
+import { ROOT, dropDatabase } from "./db-admin";
 
 /**
  * What every benchmark script shares: refusing bad options, timing the
@@ -19,6 +19,26 @@ const INTRO = [
   "machine's load at the time.",
   "",
 ].join("\n");
+
+/**
+ * The benchmark's own database is dropped when the run ends or is interrupted
+ * (Ctrl-C, SIGTERM), unless it is to be kept. Returns the clean-up to call at the end.
+ */
+export function dropOnExit(url: string, name: string, keep: boolean): () => Promise<void> {
+  let dropped = false;
+  const cleanUp = async () => {
+    if (keep || dropped) return;
+    dropped = true;
+    await dropDatabase(url);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      console.error(`\n${signal}: dropping ${name} …`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  return cleanUp;
+}
 
 export function fail(message: string): never {
   console.error(message);
