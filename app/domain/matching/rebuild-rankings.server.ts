@@ -41,7 +41,7 @@ export type RebuildOptions = { asOf?: string; onProgress?: (done: number, total:
 
 export type RebuildResult = RematchResult & {
   seconds: number;
-  /** Where the time went: ranking while streaming rows, building the indexes, the swap (with the needs' update). */
+  /** Where the time went: ranking while streaming rows, building the indexes, the swap (with ANALYZE). */
   phases: { rankAndCopyMs: number; indexesMs: number; swapMs: number };
 };
 
