@@ -67,8 +67,8 @@ export const HANDLERS: Record<string, Handler> = {
     return dispatchMatchChanges(db);
   },
   [JOBS.matchChange.name]: async (db, data) => {
-    const { kind, id } = JOBS.matchChange.payload.parse(data);
-    return rematchForChange(db, { kind, id });
+    const { kind, ids } = JOBS.matchChange.payload.parse(data);
+    return rematchForChange(db, { kind, ids });
   },
   [JOBS.matchStale.name]: async (db, data) => {
     JOBS.matchStale.payload.parse(data);

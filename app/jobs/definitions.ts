@@ -8,6 +8,8 @@ import { z } from "zod";
 /** What a re-match job was asked to follow: the record whose change it re-ranks. */
 export const MATCH_CHANGE_KINDS = ["need", "product", "enterprise", "institution"] as const;
 export type MatchChangeKind = (typeof MATCH_CHANGE_KINDS)[number];
+/** Needs or enterprises re-matched per job: a credit import re-evaluating 100,000 enterprises makes 200 jobs, not 100,000. */
+export const MATCH_CHANGE_BATCH = 500;
 
 /** Enterprises evaluated per job: large enough to batch queries, small enough to retry cheaply. */
 export const EVALUATION_CHUNK = 500;
@@ -71,12 +73,13 @@ export const JOBS = {
     payload: z
       .object({
         kind: z.enum(MATCH_CHANGE_KINDS),
-        id: z.uuid(),
-        /** The outbox event it came from: the same event enqueues one job, a later change another. */
+        /** The records that changed: one product or bank, or up to a batch of needs or enterprises. */
+        ids: z.array(z.uuid()).min(1).max(MATCH_CHANGE_BATCH),
+        /** The latest outbox event among them: the same events enqueue one job, a later change another. */
         eventId: z.string().regex(/^[1-9]\d{0,18}$/),
       })
       .strict(),
-    jobId: (p: { kind: string; id: string; eventId: string }) => `match-${p.kind}-${p.id}-${p.eventId}`,
+    jobId: (p: { kind: string; eventId: string }) => `match-${p.kind}-e${p.eventId}`,
   },
   matchStale: {
     queue: QUEUES.matching,

@@ -19,7 +19,7 @@ import { claimNeed } from "~/domain/needs/claim-need.server";
 import { calendarDay } from "~/domain/needs/need-rules";
 import { postNeed } from "~/domain/needs/post-need.server";
 import { updateNeed } from "~/domain/needs/update-need.server";
-import { dispatchMatchChanges } from "~/domain/outbox/match-outbox.server";
+import { dispatchMatchChanges, groupChanges } from "~/domain/outbox/match-outbox.server";
 import { changeProductStatus } from "~/domain/products/change-product-status.server";
 import { JOBS, QUEUES } from "~/jobs/definitions";
 import { closeQueues, enqueueMany, getQueue } from "~/jobs/enqueue.server";
@@ -245,6 +245,29 @@ describe("re-matching after each kind of change", () => {
 });
 
 describe("jobs are safe to retry", () => {
+  it("events become jobs: a product or bank each, needs and enterprises in batches, named by their latest event", () => {
+    const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const events = [
+      ...Array.from({ length: 1_200 }, (_, i) => ({ id: BigInt(i + 1), topic: "match.enterprise", aggregateId: uuid(i) })),
+      { id: 2_000n, topic: "match.product", aggregateId: uuid(9_001) },
+      { id: 2_001n, topic: "match.product", aggregateId: uuid(9_002) },
+      { id: 2_002n, topic: "match.need", aggregateId: uuid(5) },
+      { id: 2_003n, topic: "match.need", aggregateId: uuid(5) },
+      { id: 2_004n, topic: "search.needs", aggregateId: uuid(5) },
+    ];
+    const jobs = groupChanges(events);
+    expect(jobs.map((j) => [j.kind, j.ids.length, j.eventId])).toEqual([
+      ["need", 1, "2003"],
+      ["product", 1, "2000"],
+      ["product", 1, "2001"],
+      ["enterprise", 500, "500"],
+      ["enterprise", 500, "1000"],
+      ["enterprise", 200, "1200"],
+    ]);
+    // The same events, in any order, make the same jobs (and so the same job ids).
+    expect(groupChanges([...events].reverse())).toEqual(jobs);
+  });
+
   it("a need re-ranked by a job while a full re-match runs keeps the job's newer ranking after the swap", async () => {
     const needId = (await postNeed({ actor: sme, input: terms({ amount: 70_000_000n }), ip: null })).id;
     await runMatching();
@@ -267,11 +290,11 @@ describe("jobs are safe to retry", () => {
   it("dispatching the same events twice enqueues each re-match once", async () => {
     const need = (await postNeed({ actor: sme, input: terms({ amount: 80_000_000n }), ip: null })).id;
     const event = await prisma.outboxEvent.findFirstOrThrow({ where: { topic: "match.need", aggregateId: need, processedAt: null } });
-    const payload = { kind: "need" as const, id: need, eventId: event.id.toString() };
+    const payload = { kind: "need" as const, ids: [need], eventId: event.id.toString() };
     await enqueueMany("matchChange", [payload]);
     await enqueueMany("matchChange", [payload]);
     await dispatchMatchChanges(prisma);
-    const jobs = (await queue().getJobs(["waiting", "prioritized", "delayed"])).filter((j) => j.name === JOBS.matchChange.name && j.data.id === need);
+    const jobs = (await queue().getJobs(["waiting", "prioritized", "delayed"])).filter((j) => j.name === JOBS.matchChange.name && j.data.ids.includes(need));
     expect(jobs).toHaveLength(1);
     await runMatching();
   });

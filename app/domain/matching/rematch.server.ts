@@ -175,22 +175,27 @@ export async function productsOfInstitution(db: Db, institutionId: string): Prom
   return rows.map((r) => r.id);
 }
 
-/** What one outbox event asks for: re-rank exactly the needs its change can move. */
-export async function rematchForChange(db: Db, change: { kind: "need" | "product" | "enterprise" | "institution"; id: string }): Promise<RematchResult & { affected: number }> {
+/** What a re-match job asks for: re-rank exactly the needs these records' changes can move. */
+export async function rematchForChange(
+  db: Db,
+  change: { kind: "need" | "product" | "enterprise" | "institution"; ids: readonly string[] },
+): Promise<RematchResult & { affected: number }> {
   let needIds: string[];
   switch (change.kind) {
     case "need":
-      needIds = [change.id];
+      needIds = [...change.ids];
       break;
     case "product":
-      needIds = await needsAffectedByProducts(db, [change.id]);
+      needIds = await needsAffectedByProducts(db, change.ids);
       break;
     case "enterprise":
-      needIds = await needsOfEnterprises(db, [change.id]);
+      needIds = await needsOfEnterprises(db, change.ids);
       break;
-    case "institution":
-      needIds = await needsAffectedByProducts(db, await productsOfInstitution(db, change.id));
+    case "institution": {
+      const products = (await Promise.all(change.ids.map((id) => productsOfInstitution(db, id)))).flat();
+      needIds = await needsAffectedByProducts(db, products);
       break;
+    }
   }
   return { ...(await rematchNeeds(db, needIds)), affected: needIds.length };
 }
