@@ -158,7 +158,7 @@ export default function NeedInboxPage({ loaderData, actionData }: Route.Componen
               title: t("inbox.columns.need"),
               key: "need",
               render: (_, r) => (
-                <div style={{ maxWidth: 320 }}>
+                <div style={{ maxWidth: 280 }}>
                   <Link to={`/app/need-search/${r.needId}`}>
                     {t("inbox.needSummary", { amount: formatMoneyFen(r.amountFen, locale), months: r.termMonths, rate: formatRateBps(r.maxRateBps) })}
                   </Link>
@@ -175,7 +175,7 @@ export default function NeedInboxPage({ loaderData, actionData }: Route.Componen
               title: t("inbox.columns.enterprise"),
               key: "enterprise",
               render: (_, r) => (
-                <div style={{ maxWidth: 300 }}>
+                <div style={{ maxWidth: 260 }}>
                   <Flex gap={6} align="center" wrap>
                     <span>{r.enterprise.name}</span>
                     <Tooltip title={t("inbox.columns.grade")}>
