@@ -70,13 +70,25 @@ describe("migrations", () => {
     // What only the hand-written SQL adds, and nothing else (the keywords GIN index is declared in schema.prisma).
     expect(declared.extras).toEqual(["index:search_documents_keywords_idx"]);
     expect(migrated.extras).toEqual([
+      "check:ledger_accounts_balances_not_negative",
+      "check:ledger_accounts_credits_within_debits",
+      "check:ledger_accounts_debits_within_credits",
+      "check:ledger_transfers_amount_not_negative",
       "check:memberships_one_home",
       "function:audit_log_refuse_change",
+      "function:ledger_accounts_balances_only",
+      "function:ledger_refuse_change",
       "index:search_documents_document_idx",
       "index:search_documents_keywords_idx",
       "index:search_documents_searchText_idx",
       "trigger:audit_log_no_truncate",
       "trigger:audit_log_no_update_delete",
+      "trigger:ledger_account_balances_no_truncate",
+      "trigger:ledger_account_balances_no_update_delete",
+      "trigger:ledger_accounts_balances_only",
+      "trigger:ledger_accounts_no_truncate",
+      "trigger:ledger_transfers_no_truncate",
+      "trigger:ledger_transfers_no_update_delete",
     ]);
   });
 });
