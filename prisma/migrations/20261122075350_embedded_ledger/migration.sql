@@ -1,3 +1,10 @@
+-- DropIndex
+DROP INDEX "ledger_transfer_refs_state_createdAt_idx";
+
+-- AlterTable
+ALTER TABLE "ledger_transfer_refs" ADD COLUMN     "payload" JSONB NOT NULL,
+ADD COLUMN     "seq" BIGSERIAL NOT NULL;
+
 -- CreateTable
 CREATE TABLE "ledger_accounts" (
     "id" UUID NOT NULL,
@@ -63,6 +70,12 @@ CREATE INDEX "ledger_transfers_credit_account_id_timestamp_idx" ON "ledger_trans
 
 -- CreateIndex
 CREATE INDEX "ledger_transfers_user_data_128_idx" ON "ledger_transfers"("user_data_128");
+
+-- CreateIndex
+CREATE INDEX "ledger_transfer_refs_state_seq_idx" ON "ledger_transfer_refs"("state", "seq");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ledger_transfer_refs_seq_key" ON "ledger_transfer_refs"("seq");
 
 
 -- Hand-written: schema.prisma cannot express these (ADR 0014).
