@@ -183,50 +183,79 @@ const balanceOf = (a: Account, timestamp: bigint): AccountBalance => ({
 });
 
 /**
+ * TigerBeetle's linked chains over a batch, for accounts and transfers alike:
+ * a chain runs from an event flagged `linked` through the first event that is
+ * not. `attempt(i)` applies event i and returns its status; inside a chain
+ * any status but `created` (`exists` too) fails the chain, as does a batch
+ * that ends with the chain still open. A failed chain is rolled back
+ * (`rollback`, after `begin` at the chain's start) and reports the failing
+ * event's status, every other event in it `linked_event_failed`.
+ */
+function runChains<S extends string>(
+  batch: readonly { flags?: number }[],
+  linkedFlag: number,
+  chain: { begin: () => void; attempt: (i: number) => S; rollback: () => void },
+): { status: S | "linked_event_failed" | "linked_event_chain_open" }[] {
+  const results: { status: S | "linked_event_failed" | "linked_event_chain_open" }[] = [];
+  let start = 0;
+  while (start < batch.length) {
+    let end = start;
+    while (end < batch.length - 1 && has(batch[end]!.flags ?? 0, linkedFlag)) end++;
+    const open = has(batch[end]!.flags ?? 0, linkedFlag);
+    chain.begin();
+    let failedAt = -1;
+    let failure: S | "linked_event_chain_open" | null = null;
+    for (let i = start; i <= end; i++) {
+      if (open && i === end) {
+        failedAt = i;
+        failure = "linked_event_chain_open";
+        break;
+      }
+      const status = chain.attempt(i);
+      results[i] = { status };
+      if (status !== "created" && end > start) {
+        failedAt = i;
+        failure = status;
+        break;
+      }
+    }
+    if (failedAt >= 0) {
+      chain.rollback();
+      for (let i = start; i <= end; i++) results[i] = { status: i === failedAt ? failure! : "linked_event_failed" };
+    }
+    start = end + 1;
+  }
+  return results;
+}
+
+/**
  * Runs a batch of transfers. `timestamps` hands out the ledger's strictly
  * increasing timestamps (one per created transfer). The state's accounts are
  * updated in place; a failed chain restores them.
  */
 export function applyTransfers(batch: readonly NewTransfer[], state: LedgerState, timestamps: () => bigint): TransferEffects {
-  const results: { status: CreateTransferStatus }[] = batch.map(() => ({ status: "created" as CreateTransferStatus }));
   const created = new Map<bigint, Transfer>();
   const resolutions = new Map<bigint, "posted" | "voided">();
   const changed = new Map<bigint, Account>();
   const history: TransferEffects["history"] = [];
-  let start = 0;
-  while (start < batch.length) {
-    let end = start;
-    while (end < batch.length - 1 && has(batch[end]!.flags ?? 0, TransferFlags.linked)) end++;
-    const chainOpen = has(batch[end]!.flags ?? 0, TransferFlags.linked);
-    // Undo log for the chain: account balances and what the chain created or resolved.
-    const saved = new Map<bigint, Account>();
-    const chainCreated: bigint[] = [];
-    const chainResolved: bigint[] = [];
-    const chainHistory = history.length;
-    let failedAt = -1;
-    let failure: CreateTransferStatus = "linked_event_failed";
-    for (let i = start; i <= end; i++) {
-      if (chainOpen && i === end) {
-        failedAt = i;
-        failure = "linked_event_chain_open";
-        break;
-      }
-      const t = batch[i]!;
-      const outcome = evaluate(t, state, created, resolutions);
-      results[i] = { status: outcome.status };
-      if (outcome.status !== "created") {
-        // Inside a chain any other result — `exists` too — fails the whole chain, as in TigerBeetle.
-        if (end > start) {
-          failedAt = i;
-          failure = outcome.status;
-          break;
-        }
-        continue;
-      }
+  // Undo log for the chain being run: account balances and what the chain created or resolved.
+  let saved = new Map<bigint, Account>();
+  let chainCreated: bigint[] = [];
+  let chainResolved: bigint[] = [];
+  let chainHistory = 0;
+  const results = runChains<CreateTransferStatus>(batch, TransferFlags.linked, {
+    begin: () => {
+      saved = new Map();
+      chainCreated = [];
+      chainResolved = [];
+      chainHistory = history.length;
+    },
+    attempt: (i) => {
+      const outcome = evaluate(batch[i]!, state, created, resolutions);
+      if (outcome.status !== "created") return outcome.status;
       const transfer = outcome.transfer!;
       for (const id of [transfer.debit_account_id, transfer.credit_account_id]) {
-        const account = state.accounts.get(id)!;
-        if (!saved.has(id)) saved.set(id, { ...account });
+        if (!saved.has(id)) saved.set(id, { ...state.accounts.get(id)! });
       }
       const pendingBefore = resolutions.has(transfer.pending_id);
       outcome.apply!();
@@ -239,16 +268,15 @@ export function applyTransfers(batch: readonly NewTransfer[], state: LedgerState
         changed.set(id, account);
         if (has(account.flags, AccountFlags.history)) history.push({ account_id: id, balance: balanceOf(account, transfer.timestamp) });
       }
-    }
-    if (failedAt >= 0) {
+      return "created";
+    },
+    rollback: () => {
       for (const [id, before] of saved) Object.assign(state.accounts.get(id)!, before);
       for (const id of chainCreated) created.delete(id);
       for (const id of chainResolved) resolutions.delete(id);
       history.length = chainHistory;
-      for (let i = start; i <= end; i++) results[i] = { status: i === failedAt ? failure : "linked_event_failed" };
-    }
-    start = end + 1;
-  }
+    },
+  });
   return { results, created: [...created.values()], changed, history };
 }
 
@@ -258,40 +286,25 @@ export function applyAccounts(
   existing: Map<bigint, Account>,
   timestamps: () => bigint,
 ): { results: { status: CreateAccountStatus }[]; created: Account[] } {
-  const results: { status: CreateAccountStatus }[] = batch.map(() => ({ status: "created" as CreateAccountStatus }));
   const created = new Map<bigint, Account>();
-  let start = 0;
-  while (start < batch.length) {
-    let end = start;
-    while (end < batch.length - 1 && has(batch[end]!.flags ?? 0, AccountFlags.linked)) end++;
-    const chainOpen = has(batch[end]!.flags ?? 0, AccountFlags.linked);
-    const chainCreated: bigint[] = [];
-    let failedAt = -1;
-    let failure: CreateAccountStatus = "linked_event_failed";
-    for (let i = start; i <= end; i++) {
-      if (chainOpen && i === end) {
-        failedAt = i;
-        failure = "linked_event_chain_open";
-        break;
-      }
+  let chainCreated: bigint[] = [];
+  const results = runChains<CreateAccountStatus>(batch, AccountFlags.linked, {
+    begin: () => {
+      chainCreated = [];
+    },
+    attempt: (i) => {
       const a = batch[i]!;
       const status = accountStatus(a, created.get(a.id) ?? existing.get(a.id));
-      results[i] = { status };
       if (status === "created") {
         created.set(a.id, accountOf(a, timestamps()));
         chainCreated.push(a.id);
-      } else if (end > start) {
-        failedAt = i;
-        failure = status;
-        break;
       }
-    }
-    if (failedAt >= 0) {
+      return status;
+    },
+    rollback: () => {
       for (const id of chainCreated) created.delete(id);
-      for (let i = start; i <= end; i++) results[i] = { status: i === failedAt ? failure : "linked_event_failed" };
-    }
-    start = end + 1;
-  }
+    },
+  });
   return { results, created: [...created.values()] };
 }
 

@@ -280,25 +280,24 @@ export function createPostgresLedger(db: Db): Ledger {
     },
 
     async getAccountTransfers(filter: AccountFilter): Promise<Transfer[]> {
-      const { where, params, order, limit } = filterSql(filter);
+      const { where, order, limit } = filterSql(filter);
       const rows = await db.$queryRawUnsafe<TransferRow[]>(
-        `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE ${where} ORDER BY timestamp ${order} LIMIT ${limit}`,
-        ...params,
+        `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers t WHERE ${where} ORDER BY t.timestamp ${order} LIMIT ${limit}`,
+        u128ToUuid(filter.account_id),
       );
       return rows.map(transferOf);
     },
 
     async getAccountBalances(filter: AccountFilter): Promise<AccountBalance[]> {
-      const { params, order, limit, min, max } = filterSql(filter);
-      // Balances are recorded per transfer on the account; the filter's debit/credit sides select which transfers count.
-      const sides = filterSides(filter);
+      // Balances are recorded per transfer on the account; the filter (sides, time bounds) selects which transfers count.
+      const { where, order, limit } = filterSql(filter);
       const rows = await db.$queryRawUnsafe<{ debits_pending: string; debits_posted: string; credits_pending: string; credits_posted: string; timestamp: string }[]>(
         `SELECT b.debits_pending::text AS debits_pending, b.debits_posted::text AS debits_posted, b.credits_pending::text AS credits_pending,
                 b.credits_posted::text AS credits_posted, b.timestamp::text AS timestamp
            FROM ledger_account_balances b JOIN ledger_transfers t ON t.timestamp = b.timestamp
-          WHERE b.account_id = $1::uuid AND (${sides}) ${min} ${max}
+          WHERE b.account_id = $1::uuid AND ${where}
           ORDER BY b.timestamp ${order} LIMIT ${limit}`,
-        ...params,
+        u128ToUuid(filter.account_id),
       );
       return rows.map((r) => ({
         debits_pending: BigInt(r.debits_pending),
@@ -318,24 +317,19 @@ export function createPostgresLedger(db: Db): Ledger {
 /** Bound on what one query returns (TigerBeetle's limit for a batch of results). */
 const QUERY_LIMIT_MAX = 8189;
 
-function filterSides(filter: AccountFilter): string {
-  const debits = (filter.flags & AccountFilterFlags.debits) !== 0;
-  const credits = (filter.flags & AccountFilterFlags.credits) !== 0;
-  const parts = [debits ? "t.debit_account_id = $1::uuid" : null, credits ? "t.credit_account_id = $1::uuid" : null].filter(Boolean);
-  return parts.length > 0 ? parts.join(" OR ") : "false";
-}
-
+/** The filter as a condition on transfers aliased `t`, the account id being $1: its sides and time bounds. */
 function filterSql(filter: AccountFilter) {
   if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > QUERY_LIMIT_MAX) throw new RangeError(`limit must be 1–${QUERY_LIMIT_MAX}`);
-  const min = filter.timestamp_min ? `AND t.timestamp >= ${BigInt(filter.timestamp_min).toString()}` : "";
-  const max = filter.timestamp_max ? `AND t.timestamp <= ${BigInt(filter.timestamp_max).toString()}` : "";
-  const sides = filterSides(filter).replace(/t\./g, "");
+  const sides = [
+    (filter.flags & AccountFilterFlags.debits) !== 0 ? "t.debit_account_id = $1::uuid" : null,
+    (filter.flags & AccountFilterFlags.credits) !== 0 ? "t.credit_account_id = $1::uuid" : null,
+  ].filter(Boolean);
+  const conditions = [sides.length > 0 ? `(${sides.join(" OR ")})` : "false"];
+  if (filter.timestamp_min) conditions.push(`t.timestamp >= ${BigInt(filter.timestamp_min).toString()}`);
+  if (filter.timestamp_max) conditions.push(`t.timestamp <= ${BigInt(filter.timestamp_max).toString()}`);
   return {
-    where: `(${sides}) ${min.replace("t.", "")} ${max.replace("t.", "")}`,
-    params: [u128ToUuid(filter.account_id)],
+    where: conditions.join(" AND "),
     order: (filter.flags & AccountFilterFlags.reversed) !== 0 ? "DESC" : "ASC",
     limit: filter.limit,
-    min,
-    max,
   };
 }
