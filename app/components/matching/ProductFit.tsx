@@ -1,13 +1,12 @@
-import { CheckCircleFilled, CloseCircleFilled } from "@ant-design/icons";
+import { CheckCircleFilled } from "@ant-design/icons";
 import { Card, List, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { NeedFit } from "~/domain/matching/check-product-fit.server";
 import type { Locale } from "~/i18n/i18n";
 import { formatMoneyFen } from "~/i18n/format";
-import { describeChange, describeFailure } from "./explain";
+import { FailureList, SUGGESTION_COLOUR } from "./FailureList";
 
-const SUGGESTION_COLOUR = "#237804";
 
 /** On a product's page, for an SME: whether the product fits each of its open needs, and if not, why and what would change that. */
 export function ProductFit({ fits }: { fits: NeedFit[] }) {
@@ -36,18 +35,7 @@ export function ProductFit({ fits }: { fits: NeedFit[] }) {
                     {fit.rank ? t("matching.fitsRanked", { rank: fit.rank }) : t("matching.fits")}
                   </div>
                 ) : (
-                  <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
-                    {fit.failures.map((f) => (
-                      <li key={f.rule}>
-                        <CloseCircleFilled style={{ color: "#cf1322" }} aria-hidden /> {describeFailure(f, t, locale)}
-                        {f.change ? (
-                          <span style={{ color: SUGGESTION_COLOUR }}> → {t("matching.suggestion", { change: describeChange(f.change, t, locale) })}</span>
-                        ) : (
-                          <Typography.Text type="secondary"> · {t("matching.notChangeable")}</Typography.Text>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
+                  <FailureList failures={fit.failures} marked />
                 )}
               </div>
             </List.Item>

@@ -7,7 +7,8 @@ import type { Recommendations as RecommendationsData } from "~/domain/matching/l
 import type { Locale } from "~/i18n/i18n";
 import { formatDateTime, formatMoneyFen, formatRateBps } from "~/i18n/format";
 import { CostComparison } from "./CostComparison";
-import { describeChange, describeFailure, describeReason } from "./explain";
+import { describeReason } from "./explain";
+import { FailureList } from "./FailureList";
 
 /** How long the page polls for a ranking before saying it is slow. */
 const POLL_MS = 2_000;
@@ -16,8 +17,6 @@ const MAX_POLLS = 30;
 const POINT_KEYS = ["approval", "cost", "coverage", "response"] as const;
 /** Recommendations shown in full before "show all": enough to choose from on a phone. */
 const FIRST_SHOWN = 5;
-/** Dark enough on white for small text (WCAG AA), unlike the theme's success green. */
-const SUGGESTION_COLOUR = "#237804";
 
 /**
  * The SME's recommendations for one need: ranked products with why each fits
@@ -174,14 +173,7 @@ export function Recommendations({ data, maxRateBps, termMonths }: { data: Recomm
                     <Typography.Text strong>{name(m.product)}</Typography.Text>
                     <Typography.Text type="secondary">{bank(m.product)}</Typography.Text>
                   </Flex>
-                  <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
-                    {m.failures.map((f) => (
-                      <li key={f.rule}>
-                        {describeFailure(f, t, locale)}
-                        {f.change && <span style={{ color: SUGGESTION_COLOUR }}> → {t("matching.suggestion", { change: describeChange(f.change, t, locale) })}</span>}
-                      </li>
-                    ))}
-                  </ul>
+                  <FailureList failures={m.failures} />
                 </div>
               </List.Item>
             )}

@@ -4,7 +4,7 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { isNeedId } from "~/domain/needs/need-rules";
 import { Prisma } from "~/generated/prisma/client";
-import { loadBankRecords, loadCatalogue, loadMatchProducts, loadNeedInputs } from "./match-inputs.server";
+import { isActiveNeed, loadCatalogue, loadNeedInputs } from "./match-inputs.server";
 import { nearMisses } from "./rank";
 import type { MatchProduct, RuleFailure } from "./rules";
 import { estimateInterestFen, estimateMethod, explainFit, type FitReason, type MatchPoints } from "./score";
@@ -104,7 +104,7 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
   const asOf = platformToday();
   const [input] = await loadNeedInputs(prisma, Prisma.sql`n.id = ${options.needId}::uuid AND n."enterpriseId" = ${enterpriseId}::uuid`);
   if (!input) throw new DomainError("notFound", { status: 404 });
-  if (!(input.status === "OPEN" || input.status === "IN_PROGRESS") || input.expiresOn < asOf) return { state: "ended" };
+  if (!isActiveNeed(input, asOf)) return { state: "ended" };
 
   const ranked = await prisma.needRanking.findUnique({ where: { needId: input.need.id } });
   if (!ranked || ranked.version !== input.version) return { state: "pending", needVersion: input.version };
@@ -125,9 +125,11 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
       expectedRateBps: true,
     },
   });
-  const ids = rows.map((r) => r.productId);
-  const [products, records, summary] = await Promise.all([loadMatchProducts(prisma, ids), loadBankRecords(prisma), summaries(ids)]);
-  const byId = new Map<string, MatchProduct>(products.map((p) => [p.id, p]));
+  // The ranked products and the bank records come from the catalogue the ranking was made against (cached while
+  // nothing changed): a product delisted since is left out, as its need's re-ranking will leave it out.
+  const byId = new Map<string, MatchProduct>(catalogue.products.map((p) => [p.product.id, p.product]));
+  const misses = nearMisses(input.need, input.enterprise, catalogue, NEAR_MISS_LIMIT);
+  const summary = await summaries([...rows.map((r) => r.productId), ...misses.misses.map((m) => m.product.id)]);
   const recommendations: Recommendation[] = [];
   for (const row of rows) {
     const product = byId.get(row.productId);
@@ -146,12 +148,10 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
       rank: row.rank,
       product: shown,
       points,
-      reasons: explainFit(input.need, input.enterprise, product, records.get(product.institutionId), points, catalogue.ctx),
+      reasons: explainFit(input.need, input.enterprise, product, catalogue.records.get(product.institutionId), points, catalogue.ctx),
       estimate: { method, interestFen: String(estimateInterestFen(input.need.amountFen, row.expectedRateBps, input.need.termMonths, method)) },
     });
   }
-  const misses = nearMisses(input.need, input.enterprise, catalogue, NEAR_MISS_LIMIT);
-  const missSummary = await summaries(misses.misses.map((m) => m.product.id));
   return {
     state: "ready",
     matchedAt: ranked.rankedAt.toISOString(),
@@ -159,7 +159,7 @@ export async function loadRecommendations(options: { actor: Actor; needId: strin
     eligibleCount: ranked.eligibleCount,
     recommendations,
     nearMisses: misses.misses.flatMap((m) => {
-      const product = missSummary.get(m.product.id);
+      const product = summary.get(m.product.id);
       return product ? [{ product, failures: m.failures }] : [];
     }),
     moreNearMisses: misses.moreReachable,

@@ -3,11 +3,12 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import type { CreditGrade } from "~/domain/credit/scorecard/params";
 import { ACTIVE_SCORECARD_VERSION, SCORECARD_MODELS } from "~/domain/credit/scorecard/models";
 import type { TaxGrade } from "~/domain/credit/scorecard/snapshot";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Product } from "~/generated/prisma/client";
+import { ACTIVE_NEED_STATUSES, type NeedStatus } from "~/domain/needs/need-rules";
 import { PREFECTURE } from "~/domain/reference/regions";
 import { ACTIVE_MATCHING_PARAMS } from "./models";
 import { compileCatalogue, type Catalogue } from "./rank";
-import type { EnterpriseSize, GuaranteeType, MatchEnterprise, MatchNeed, MatchProduct, RepaymentMethod } from "./rules";
+import type { EnterpriseSize, GuaranteeType, MatchEnterprise, MatchNeed, MatchProduct } from "./rules";
 import type { BankRecord, ScoreContext } from "./score";
 
 /**
@@ -27,31 +28,34 @@ export function matchingContext(asOf: string = platformToday()): ScoreContext {
   };
 }
 
-type ProductRow = {
-  id: string;
-  institutionId: string;
-  status: string;
-  bankStatus: string;
-  minAmountFen: bigint;
-  maxAmountFen: bigint;
-  minTermMonths: number;
-  maxTermMonths: number;
-  minRateBps: number;
-  maxRateBps: number;
-  guaranteeTypes: GuaranteeType[];
-  eligibleRegionCodes: string[];
-  eligibleIndustryCodes: string[];
-  eligibleSizes: EnterpriseSize[];
-  minCreditGrade: CreditGrade | null;
-  minTaxGrade: TaxGrade | null;
-  minYearsInOperation: number;
-  redListRateDiscountBps: number;
-  redListLimitUpliftBps: number;
-  fundId: string | null;
-  repaymentMethods: RepaymentMethod[];
-};
+/**
+ * A product as loadMatchProducts reads it: the model's matching fields (their
+ * types from the schema; the grades are stored as text, written only through
+ * the product form's grade lists), and the bank's status.
+ */
+type ProductRow = Pick<
+  Product,
+  | "id"
+  | "institutionId"
+  | "status"
+  | "minAmountFen"
+  | "maxAmountFen"
+  | "minTermMonths"
+  | "maxTermMonths"
+  | "minRateBps"
+  | "maxRateBps"
+  | "guaranteeTypes"
+  | "eligibleRegionCodes"
+  | "eligibleIndustryCodes"
+  | "eligibleSizes"
+  | "minYearsInOperation"
+  | "redListRateDiscountBps"
+  | "redListLimitUpliftBps"
+  | "fundId"
+  | "repaymentMethods"
+> & { bankStatus: string; minCreditGrade: CreditGrade | null; minTaxGrade: TaxGrade | null };
 
-export function toMatchProduct(p: ProductRow): MatchProduct {
+function toMatchProduct(p: ProductRow): MatchProduct {
   return {
     id: p.id,
     institutionId: p.institutionId,
@@ -206,6 +210,10 @@ export async function loadNeedInputs(db: Db | Tx, filter: Prisma.Sql, options: {
   }));
 }
 
-/** Needs that can be recommended products: open or taken up, and not past their expiry date. */
+/** Needs that can be recommended products: open or taken up, and not past their expiry date (ACTIVE_NEED_SQL in SQL). */
+export function isActiveNeed(input: Pick<NeedInput, "status" | "expiresOn">, asOf: string): boolean {
+  return ACTIVE_NEED_STATUSES.includes(input.status as NeedStatus) && input.expiresOn >= asOf;
+}
+
 export const ACTIVE_NEED_SQL = (asOf: string) =>
-  Prisma.sql`n.status IN ('OPEN', 'IN_PROGRESS') AND n."expiresOn" >= ${asOf}::date`;
+  Prisma.sql`n.status IN (${Prisma.raw(ACTIVE_NEED_STATUSES.map((s) => `'${s}'`).join(", "))}) AND n."expiresOn" >= ${asOf}::date`;

@@ -210,7 +210,7 @@ describe("ranking", () => {
         const needs = rows.map(([e, wan, term], i) => ({ need: { id: `n-${i}`, enterpriseId: e.id, amountFen: wan * 1_000_000, termMonths: term, maxRateBps: 1200, guaranteeTypes: ["CREDIT" as const] }, e }));
         const compiled = needs.map(({ need, e }) => compileNeed(need, e, asOf));
         const catalogue = catalogueOf([product], new Map(), asOf);
-        expect(needsEligibleFor(catalogue.products[0]!, compiled)).toEqual(needs.filter(({ need, e }) => checkPair(need, e, product, ctx).length === 0).map(({ need }) => need.id));
+        expect(needsEligibleFor([catalogue.products[0]!], compiled)).toEqual(needs.filter(({ need, e }) => checkPair(need, e, product, ctx).length === 0).map(({ need }) => need.id));
       }),
       { numRuns: 200 },
     );

@@ -256,10 +256,10 @@ export function rankNeed(need: CompiledNeed, catalogue: Catalogue): NeedRanking 
   return { needId: n.id, eligibleCount: found.length, kept };
 }
 
-/** The needs among `needs` that a product would be eligible for (which rankings a product change can enter). */
-export function needsEligibleFor(product: CompiledProduct, needs: readonly CompiledNeed[]): string[] {
+/** The needs among `needs` that any of `products` would be eligible for (which rankings a product change can enter). */
+export function needsEligibleFor(products: readonly CompiledProduct[], needs: readonly CompiledNeed[]): string[] {
   const ids: string[] = [];
-  for (const n of needs) if (eligible(n, product)) ids.push(n.need.id);
+  for (const n of needs) if (products.some((p) => eligible(n, p))) ids.push(n.need.id);
   return ids;
 }
 

@@ -4,12 +4,11 @@ import { from as copyFrom } from "pg-copy-streams";
 import { env } from "~/config/env.server";
 import type { Db } from "~/db.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
-import { ensureModelVersion } from "~/domain/credit/evaluate-enterprises.server";
 import { Prisma } from "~/generated/prisma/client";
-import { ACTIVE_MATCHING_PARAMS, ACTIVE_MATCHING_VERSION } from "./models";
+import { ACTIVE_MATCHING_VERSION } from "./models";
 import { ACTIVE_NEED_SQL, loadCatalogue, loadNeedInputs, type NeedInput } from "./match-inputs.server";
 import { compileNeed, rankNeed } from "./rank";
-import { REMATCH_LOCK_KEY, rematchStale, type RematchResult } from "./rematch.server";
+import { REMATCH_LOCK_KEY, registerModel, rematchStale, type RematchResult } from "./rematch.server";
 
 /**
  * The full re-match (a model change, the nightly pass, `npm run match:all`):
@@ -49,7 +48,7 @@ export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<
   const started = Date.now();
   const phases = { rankAndCopyMs: 0, indexesMs: 0, swapMs: 0 };
   const asOf = options.asOf ?? platformToday();
-  await ensureModelVersion(db, ACTIVE_MATCHING_VERSION, ACTIVE_MATCHING_PARAMS, "MATCHING");
+  await registerModel(db);
   const result: RematchResult = { needs: 0, ranked: 0, eligiblePairs: 0, keptRows: 0, pairsChecked: 0 };
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();

@@ -2,9 +2,10 @@ import type { Db, Tx } from "~/db.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { ensureModelVersion } from "~/domain/credit/evaluate-enterprises.server";
 import { Prisma } from "~/generated/prisma/client";
+import type { MatchChangeKind } from "~/jobs/definitions";
 import { ACTIVE_MATCHING_PARAMS, ACTIVE_MATCHING_VERSION } from "./models";
-import { ACTIVE_NEED_SQL, loadCatalogue, loadMatchProducts, loadNeedInputs, matchingContext, type NeedInput } from "./match-inputs.server";
-import { compileCatalogue, compileNeed, eligible, rankNeed, type Catalogue, type NeedRanking } from "./rank";
+import { ACTIVE_NEED_SQL, isActiveNeed, loadCatalogue, loadMatchProducts, loadNeedInputs, matchingContext, type NeedInput } from "./match-inputs.server";
+import { compileCatalogue, compileNeed, needsEligibleFor, rankNeed, type Catalogue, type NeedRanking } from "./rank";
 
 /**
  * The thin shell around the pure matching module: it locks the needs, reads
@@ -38,7 +39,8 @@ function add(total: RematchResult, part: RematchResult): void {
   total.pairsChecked += part.pairsChecked;
 }
 
-async function registerModel(db: Db): Promise<void> {
+/** Records the active matching parameters with their hash (once per process), before any ranking is written. */
+export async function registerModel(db: Db): Promise<void> {
   await ensureModelVersion(db, ACTIVE_MATCHING_VERSION, ACTIVE_MATCHING_PARAMS, "MATCHING");
 }
 
@@ -52,9 +54,8 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
   const versions: number[] = [];
   const counts: number[] = [];
   for (const input of inputs) {
-    const active = (input.status === "OPEN" || input.status === "IN_PROGRESS") && input.expiresOn >= asOf;
     // A need that has ended keeps no ranking: it leaves the SME's recommendations and every inbox.
-    const ranking = active ? rankNeed(compileNeed(input.need, input.enterprise, asOf), cat) : { needId: input.need.id, eligibleCount: 0, kept: [] };
+    const ranking = isActiveNeed(input, asOf) ? rankNeed(compileNeed(input.need, input.enterprise, asOf), cat) : { needId: input.need.id, eligibleCount: 0, kept: [] };
     rankings.push(ranking);
     versions.push(input.version);
     counts.push(ranking.eligibleCount);
@@ -152,10 +153,8 @@ export async function needsAffectedByProducts(db: Db, productIds: readonly strin
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const page: NeedInput[] = await loadNeedInputs(db, Prisma.sql`${ACTIVE_NEED_SQL(asOf)} AND ${bounds} AND n.id > ${after}::uuid`, { limit: SCAN_PAGE });
-    for (const input of page) {
-      const need = compileNeed(input.need, input.enterprise, asOf);
-      if (compiled.some((p) => eligible(need, p))) affected.add(input.need.id);
-    }
+    const needs = page.map((input) => compileNeed(input.need, input.enterprise, asOf));
+    for (const id of needsEligibleFor(compiled, needs)) affected.add(id);
     if (page.length < SCAN_PAGE) break;
     after = page[page.length - 1]!.need.id;
   }
@@ -178,7 +177,7 @@ export async function productsOfInstitution(db: Db, institutionId: string): Prom
 /** What a re-match job asks for: re-rank exactly the needs these records' changes can move. */
 export async function rematchForChange(
   db: Db,
-  change: { kind: "need" | "product" | "enterprise" | "institution"; ids: readonly string[] },
+  change: { kind: MatchChangeKind; ids: readonly string[] },
 ): Promise<RematchResult & { affected: number }> {
   let needIds: string[];
   switch (change.kind) {

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "~/db.server";
 import { enqueueMany } from "~/jobs/enqueue.server";
-import { MATCH_CHANGE_BATCH, type MatchChangeKind } from "~/jobs/definitions";
+import { MATCH_CHANGE_BATCH, MATCH_CHANGE_KINDS, type MatchChangeKind } from "~/jobs/definitions";
 import { claimEvents, markProcessed } from "./outbox.server";
 
 /**
@@ -21,7 +21,6 @@ export async function recordMatchChange(tx: Tx, kind: MatchChangeKind, ids: read
   await tx.outboxEvent.createMany({ data: [...new Set(ids)].map((id) => ({ topic: `${TOPIC_PREFIX}${kind}`, aggregateId: id })) });
 }
 
-const KINDS: readonly MatchChangeKind[] = ["need", "product", "enterprise", "institution"];
 /** A product's or a bank's change can move thousands of needs: one job each. */
 const ONE_PER_JOB: readonly MatchChangeKind[] = ["product", "institution"];
 
@@ -36,13 +35,13 @@ export function groupChanges(events: readonly { id: bigint; topic: string; aggre
   const latest = new Map<string, { kind: MatchChangeKind; id: string; eventId: bigint }>();
   for (const e of events) {
     const kind = e.topic.slice(TOPIC_PREFIX.length) as MatchChangeKind;
-    if (!KINDS.includes(kind)) continue;
+    if (!MATCH_CHANGE_KINDS.includes(kind)) continue;
     const key = `${kind}:${e.aggregateId}`;
     const seen = latest.get(key);
     if (!seen || seen.eventId < e.id) latest.set(key, { kind, id: e.aggregateId, eventId: e.id });
   }
   const jobs: MatchChange[] = [];
-  for (const kind of KINDS) {
+  for (const kind of MATCH_CHANGE_KINDS) {
     const records = [...latest.values()].filter((r) => r.kind === kind).sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
     const size = ONE_PER_JOB.includes(kind) ? 1 : MATCH_CHANGE_BATCH;
     for (let i = 0; i < records.length; i += size) {
