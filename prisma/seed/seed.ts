@@ -10,6 +10,7 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
 import { rebuildSearchIndex } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
+import { seedCalendar } from "./calendar";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
 import { generateProducts, shortBankName, workflowProducts } from "./products";
@@ -33,6 +34,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
   const rng = new Random(options.seed);
 
   await seedRoles(db);
+  await seedCalendar(db);
 
   const institutionIds = new Map<string, string>();
   for (const inst of [...GOVERNMENT, ...BANKS.map(([code, nameZh, nameEn]) => ({ code, kind: "BANK" as const, nameZh, nameEn }))]) {
