@@ -10,6 +10,10 @@ import { refreshResponseRecords } from "~/domain/matching/refresh-response-recor
 import { dispatchMatchChanges } from "~/domain/outbox/match-outbox.server";
 import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
+import { sweepApplications } from "~/domain/applications/sweep-applications.server";
+import { getLedger } from "~/domain/ledger/ledger.server";
+import { submitPostings } from "~/domain/ledger/postings.server";
+import { updateLoanDelinquency } from "~/domain/loans/update-delinquency.server";
 import { JOBS } from "~/jobs/definitions";
 import { enqueue, enqueueMany } from "~/jobs/enqueue.server";
 
@@ -89,5 +93,20 @@ export const HANDLERS: Record<string, Handler> = {
     const batchIds = await resumeQueuedImports(db);
     for (const batchId of batchIds) await enqueue("importSignalBatch", { batchId });
     return { resumed: batchIds.length };
+  },
+  [JOBS.submitLedgerPostings.name]: async (db, data) => {
+    JOBS.submitLedgerPostings.payload.parse(data);
+    const result = await submitPostings(db, await getLedger());
+    // A refused posting is a difference between the records and the ledger: logged loudly, reported by reconciliation.
+    if (result.failed.length > 0) console.error(JSON.stringify({ message: "ledger refused postings", failed: result.failed }));
+    return { committed: result.committed, failed: result.failed.length };
+  },
+  [JOBS.sweepApplications.name]: async (db, data) => {
+    JOBS.sweepApplications.payload.parse(data);
+    return sweepApplications(db);
+  },
+  [JOBS.updateLoanDelinquency.name]: async (db, data) => {
+    JOBS.updateLoanDelinquency.payload.parse(data);
+    return updateLoanDelinquency(db);
   },
 };

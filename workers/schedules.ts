@@ -31,4 +31,12 @@ export const SCHEDULES: readonly Schedule[] = [
   schedule("matchStale", "match-stale-every-10-minutes", { every: 10 * MINUTE }, { reason: "schedule" }),
   schedule("matchAll", "match-all-nightly", { pattern: "30 2 * * *", tz: "Asia/Shanghai" }, { reason: "schedule" }),
   schedule("refreshResponseRecords", "refresh-response-records-hourly", { every: 60 * MINUTE }, { reason: "schedule" }),
+  // Ledger postings are submitted right after each commit; this catches one whose request was lost or whose worker died.
+  schedule("submitLedgerPostings", "submit-ledger-postings-every-30-seconds", { every: 30_000 }, { reason: "schedule" }),
+  // Response deadlines end at midnight in China; a five-minute sweep flags them promptly and lapses expired offers.
+  schedule("sweepApplications", "sweep-applications-every-5-minutes", { every: 5 * MINUTE }, { reason: "schedule" }),
+  // Days past due move at midnight in China: just after it, and hourly in case a run was missed.
+  schedule("updateLoanDelinquency", "update-loan-delinquency-after-midnight", { pattern: "5 0 * * *", tz: "Asia/Shanghai" }, { reason: "schedule" }),
+  schedule("updateLoanDelinquency", "update-loan-delinquency-hourly", { every: 60 * MINUTE }, { reason: "schedule" }),
+  schedule("purgeIdempotencyRecords", "purge-idempotency-records-hourly", { every: 60 * MINUTE }, { reason: "schedule" }),
 ];

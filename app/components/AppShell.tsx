@@ -1,5 +1,8 @@
 import {
+  AccountBookOutlined,
   AppstoreOutlined,
+  CalendarOutlined,
+  FileDoneOutlined,
   AuditOutlined,
   CheckSquareOutlined,
   ProfileOutlined,
@@ -47,6 +50,9 @@ const ICONS: Record<string, React.ReactNode> = {
   products: <AppstoreOutlined />,
   productReviews: <CheckSquareOutlined />,
   needs: <ProfileOutlined />,
+  applications: <FileDoneOutlined />,
+  loans: <AccountBookOutlined />,
+  calendar: <CalendarOutlined />,
   needSearch: <SolutionOutlined />,
 };
 

@@ -8,7 +8,8 @@ import type { Permission } from "~/domain/access/permissions";
 export type Area = {
   key: string;
   path: string;
-  permission: Permission | null;
+  /** The permission the area needs, or any one of several; null for everyone signed in. */
+  permission: Permission | readonly Permission[] | null;
   unless?: Permission;
   /** Other paths whose pages belong to this area (highlighted in the navigation). */
   also?: readonly string[];
@@ -26,6 +27,12 @@ export const AREAS: readonly Area[] = [
   { key: "products", path: "/app/products", permission: "manage:product:institution" },
   { key: "needInbox", path: "/app/need-inbox", permission: "read:need-inbox:institution" },
   { key: "needSearch", path: "/app/need-search", permission: "read:need-inbox:institution" },
+  {
+    key: "applications",
+    path: "/app/applications",
+    permission: ["manage:application:own", "decide:application:institution", "read:monitoring:any"],
+  },
+  { key: "loans", path: "/app/loans", permission: ["manage:application:own", "manage:loan:institution", "read:monitoring:any"] },
   { key: "productReviews", path: "/app/product-reviews", permission: "review:product:any", also: ["/app/products"] },
   { key: "creditReports", path: "/app/credit-reports", permission: "read:credit-report:authorised" },
   { key: "signalImports", path: "/app/signal-imports", permission: "import:credit-signal:any" },
@@ -37,11 +44,14 @@ export const AREAS: readonly Area[] = [
   { key: "enterprises", path: "/app/enterprises", permission: "read:enterprise:any" },
   { key: "auditLog", path: "/app/audit", permission: "read:audit-log:any" },
   { key: "health", path: "/app/health", permission: "read:system-health:any" },
+  { key: "calendar", path: "/app/calendar", permission: "manage:calendar:any" },
   { key: "apiKeys", path: "/app/api-keys", permission: "manage:api-key:institution" },
 ];
 
 export function visibleAreas(permissions: ReadonlySet<string>): Area[] {
   return AREAS.filter(
-    (a) => (a.permission === null || permissions.has(a.permission)) && !(a.unless && permissions.has(a.unless)),
+    (a) =>
+      (a.permission === null || (typeof a.permission === "string" ? [a.permission] : a.permission).some((p) => permissions.has(p))) &&
+      !(a.unless && permissions.has(a.unless)),
   );
 }

@@ -38,6 +38,10 @@ const EnvSchema = z
     IMPORT_MAX_MB: z.coerce.number().int().min(1).max(1024).default(128),
     /** Days the finance office has to answer an objection or a repair request. */
     OBJECTION_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(15),
+    /** A loan this many days past due is declared in default (PRODUCT.md §3.6). */
+    LOAN_DEFAULT_AFTER_DAYS: z.coerce.number().int().min(1).max(720).default(90),
+    /** How long an SME has to accept an approved offer, in calendar days. */
+    OFFER_VALID_DAYS: z.coerce.number().int().min(1).max(90).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   })

@@ -1,3 +1,5 @@
+import { calendarEn } from "./calendar.en";
+import { applicationsEn } from "./applications.en";
 import { matchingEn } from "./matching.en";
 import { marketEn, productErrorsEn } from "./market.en";
 import { needErrorsEn, needsEn } from "./needs.en";
@@ -58,6 +60,9 @@ export const en: Messages = {
     needs: "Financing needs",
     needSearch: "Needs marketplace",
     needInbox: "Matched needs",
+    applications: "Applications",
+    loans: "Loans",
+    calendar: "Working days",
   },
   roles: {
     sme: "Enterprise",
@@ -471,6 +476,8 @@ export const en: Messages = {
     myList: "My requests",
   },
   errors: {
+    application: applicationsEn.applicationErrors,
+    loan: applicationsEn.loanErrors,
     product: productErrorsEn,
     need: needErrorsEn,
     title: "Something went wrong",
@@ -624,6 +631,12 @@ export const en: Messages = {
       invalidJson: "The body is not valid JSON",
       validationFailed: "The request is invalid; see issues",
       server: "Internal server error. Please try again later",
+      idempotencyKeyRequired: "Requests that change data need an Idempotency-Key header (1–255 visible ASCII characters; a UUID is a good choice)",
+      idempotencyKeyInvalid: "Idempotency-Key must be 1–255 visible ASCII characters",
+      idempotencyKeyInFlight: "A request with the same Idempotency-Key is still being processed; try again shortly",
+      idempotencyKeyReused: "This Idempotency-Key was used for a different request (method, path or body); use a new key for a new request",
+      idempotencyResponseNotStored: "The request with this Idempotency-Key completed (status {{status}}), but its response was too large to keep; look up the result instead of resubmitting",
+      productNotEditable: "The product is under review, listed or delisted and cannot be changed through the API; withdraw it or revise it into a draft in the web console first",
     },
     issues: {
       invalid_type: "Wrong type; expected {{expected}}",
@@ -638,4 +651,7 @@ export const en: Messages = {
   ...marketEn,
   ...needsEn,
   ...matchingEn,
+  ...calendarEn,
+  applications: applicationsEn.applications,
+  loans: applicationsEn.loans,
 };

@@ -1,3 +1,5 @@
+import { calendarZhCN } from "./calendar.zh-CN";
+import { applicationsZhCN } from "./applications.zh-CN";
 import { matchingZhCN } from "./matching.zh-CN";
 import { marketZhCN, productErrorsZhCN } from "./market.zh-CN";
 import { needErrorsZhCN, needsZhCN } from "./needs.zh-CN";
@@ -58,6 +60,9 @@ export const zhCN = {
     needs: "融资需求",
     needSearch: "需求大厅",
     needInbox: "匹配需求",
+    applications: "融资申请",
+    loans: "贷款",
+    calendar: "工作日历",
   },
   roles: {
     sme: "企业用户",
@@ -468,6 +473,8 @@ export const zhCN = {
     myList: "我的申请",
   },
   errors: {
+    application: applicationsZhCN.applicationErrors,
+    loan: applicationsZhCN.loanErrors,
     product: productErrorsZhCN,
     need: needErrorsZhCN,
     title: "出错了",
@@ -621,6 +628,12 @@ export const zhCN = {
       invalidJson: "请求体不是有效的 JSON",
       validationFailed: "请求内容未通过校验，详见 issues",
       server: "服务器内部错误，请稍后重试",
+      idempotencyKeyRequired: "修改类请求须带 Idempotency-Key 请求头（1–255 个可见 ASCII 字符，建议用 UUID）",
+      idempotencyKeyInvalid: "Idempotency-Key 须为 1–255 个可见 ASCII 字符",
+      idempotencyKeyInFlight: "使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试",
+      idempotencyKeyReused: "此 Idempotency-Key 已用于另一个请求（方法、地址或请求体不同），请为新请求换一个 Key",
+      idempotencyResponseNotStored: "使用此 Idempotency-Key 的请求已执行完毕（状态 {{status}}），但其响应过大未予保存；请查询结果，不要重复提交",
+      productNotEditable: "该产品已提交审核、已上架或已下架，不能通过 API 修改；如需修改，请在网页端撤回审核或修订为草稿后再提交",
     },
     issues: {
       invalid_type: "类型不正确，应为 {{expected}}",
@@ -635,6 +648,9 @@ export const zhCN = {
   ...marketZhCN,
   ...needsZhCN,
   ...matchingZhCN,
+  ...calendarZhCN,
+  applications: applicationsZhCN.applications,
+  loans: applicationsZhCN.loans,
 } as const;
 
 export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

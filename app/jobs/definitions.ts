@@ -14,7 +14,7 @@ export const MATCH_CHANGE_BATCH = 500;
 /** Enterprises evaluated per job: large enough to batch queries, small enough to retry cheaply. */
 export const EVALUATION_CHUNK = 500;
 
-export const QUEUES = { platform: "platform", credit: "credit", search: "search", matching: "matching" } as const;
+export const QUEUES = { platform: "platform", credit: "credit", search: "search", matching: "matching", ledger: "ledger" } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
@@ -106,6 +106,33 @@ export const JOBS = {
     name: "resume-signal-imports",
     payload: z.object({}).strict(),
     dedupeId: () => "resume-signal-imports",
+  },
+  submitLedgerPostings: {
+    queue: QUEUES.ledger,
+    name: "submit-ledger-postings",
+    payload: z.object({ reason: z.enum(["schedule", "change"]) }).strict(),
+    /** One pending run is enough: it submits every prepared posting, oldest first. */
+    dedupeId: () => "submit-ledger-postings",
+  },
+  sweepApplications: {
+    queue: QUEUES.platform,
+    name: "sweep-applications",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    /** One pending run is enough: it flags every overdue application and lapses every expired offer. */
+    dedupeId: () => "sweep-applications",
+  },
+  updateLoanDelinquency: {
+    queue: QUEUES.ledger,
+    name: "update-loan-delinquency",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    /** Recomputes from the schedules: running it twice in a day changes nothing the second time. */
+    dedupeId: () => "update-loan-delinquency",
+  },
+  purgeIdempotencyRecords: {
+    queue: QUEUES.platform,
+    name: "purge-idempotency-records",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    dedupeId: () => "purge-idempotency-records",
   },
 } as const;
 

@@ -4,7 +4,7 @@
  * database, copied from the migrated template), one by executing the SQL Prisma
  * derives from schema.prisma alone — and their catalogs compared: tables,
  * columns (type, nullability, default), enums and their order, indexes, keys
- * and foreign keys. Triggers, functions, CHECK constraints and GIN indexes, which
+ * and foreign keys. Triggers, functions, CHECK constraints, GIN and partial indexes, which
  * schema.prisma cannot express, are compared separately against a known list.
  */
 import pg from "pg";
@@ -19,6 +19,7 @@ const CATALOG_QUERIES = {
           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY t.typname`,
   indexes: `SELECT tablename, indexname, indexdef FROM pg_indexes
             WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' AND indexdef NOT LIKE '% USING gin %'
+              AND indexdef NOT LIKE '% WHERE %'
             ORDER BY tablename, indexname`,
   constraints: `SELECT conrelid::regclass::text AS tbl, conname, contype, pg_get_constraintdef(oid) AS def
                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p','u','f')
@@ -40,6 +41,8 @@ async function catalog(url: string): Promise<Catalog> {
       UNION ALL SELECT 'check:' || conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype = 'c'
       -- GIN indexes on columns schema.prisma cannot type (tsvector) are hand-written.
       UNION ALL SELECT 'index:' || indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '% USING gin %'
+      -- So are partial indexes (a WHERE clause).
+      UNION ALL SELECT 'index:' || indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '% WHERE %'
       ORDER BY 1`);
     return { ...(out as Record<keyof typeof CATALOG_QUERIES, unknown[]>), extras: extras.rows.map((r: { item: string }) => r.item) };
   } finally {
@@ -70,14 +73,18 @@ describe("migrations", () => {
     // What only the hand-written SQL adds, and nothing else (the keywords GIN index is declared in schema.prisma).
     expect(declared.extras).toEqual(["index:search_documents_keywords_idx"]);
     expect(migrated.extras).toEqual([
+      "check:instalments_amounts_check",
       "check:ledger_accounts_balances_not_negative",
       "check:ledger_accounts_credits_within_debits",
       "check:ledger_accounts_debits_within_credits",
       "check:ledger_transfers_amount_not_negative",
+      "check:loans_amounts_check",
       "check:memberships_one_home",
+      "check:repayments_amounts_check",
       "function:audit_log_refuse_change",
       "function:ledger_accounts_balances_only",
       "function:ledger_refuse_change",
+      "index:applications_one_live_per_product",
       "index:search_documents_document_idx",
       "index:search_documents_keywords_idx",
       "index:search_documents_searchText_idx",

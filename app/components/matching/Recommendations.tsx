@@ -24,7 +24,18 @@ const FIRST_SHOWN = 5;
  * change that would make each fit. While the worker is still ranking the
  * need's latest version the card says so and re-reads the page until it is done.
  */
-export function Recommendations({ data, maxRateBps, termMonths }: { data: RecommendationsData; maxRateBps: number; termMonths: number }) {
+export function Recommendations({
+  data,
+  maxRateBps,
+  termMonths,
+  apply,
+}: {
+  data: RecommendationsData;
+  maxRateBps: number;
+  termMonths: number;
+  /** When the need can be applied against: its id, and the SME's applications for it by product. */
+  apply?: { needId: string; applied: Record<string, { id: string; status: string }> };
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const zh = locale === "zh-CN";
@@ -140,9 +151,26 @@ export function Recommendations({ data, maxRateBps, termMonths }: { data: Recomm
                     <li key={reason.code}>{describeReason(reason, t, locale)}</li>
                   ))}
                 </ul>
-                <LinkButton to={`/app/supermarket/${r.product.id}`} size="small">
-                  {t("matching.viewProduct")}
-                </LinkButton>
+                <Flex gap={8} wrap>
+                  {apply &&
+                    (apply.applied[r.product.id] ? (
+                      <LinkButton to={`/app/applications/${apply.applied[r.product.id]!.id}`} size="small" data-testid="recommendation-applied">
+                        {t(`applications.status.${apply.applied[r.product.id]!.status}`)}
+                      </LinkButton>
+                    ) : (
+                      <LinkButton
+                        type="primary"
+                        size="small"
+                        to={`/app/applications/new?needId=${apply.needId}&productId=${r.product.id}`}
+                        data-testid="recommendation-apply"
+                      >
+                        {t("applications.apply")}
+                      </LinkButton>
+                    ))}
+                  <LinkButton to={`/app/supermarket/${r.product.id}`} size="small">
+                    {t("matching.viewProduct")}
+                  </LinkButton>
+                </Flex>
               </List.Item>
             )}
           />

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
+import { LEDGER_CNY, type AccountSpec } from "./chart";
 import { BATCH_MAX, TransferFlags, succeeded, type Ledger, type NewTransfer } from "./ledger";
 
 /**
@@ -68,12 +69,70 @@ export async function preparePostings(tx: Tx, postings: readonly Posting[]): Pro
   return prepared.map((p) => p.transfer.id);
 }
 
+/**
+ * In the caller's transaction: the ledger accounts the postings need, each
+ * stored (id, ledger, code, flags) once per owner and purpose before it is
+ * created in the ledger. An account prepared before keeps its id. Returns the
+ * ids in the order of `specs`.
+ */
+export async function prepareAccounts(tx: Tx, specs: readonly AccountSpec[]): Promise<bigint[]> {
+  if (specs.length === 0) return [];
+  const now = Date.now();
+  await tx.ledgerAccountRef.createMany({
+    data: specs.map((s) => ({
+      accountId: newTransferId(now).toString(),
+      ledger: LEDGER_CNY,
+      code: s.code,
+      flags: s.flags,
+      ownerType: s.ownerType,
+      ownerId: s.ownerId,
+      purpose: s.purpose,
+    })),
+    skipDuplicates: true,
+  });
+  const rows = await tx.ledgerAccountRef.findMany({
+    where: { OR: specs.map((s) => ({ ownerType: s.ownerType, ownerId: s.ownerId, purpose: s.purpose })) },
+    select: { accountId: true, ownerType: true, ownerId: true, purpose: true, code: true, flags: true },
+  });
+  const byKey = new Map(rows.map((r) => [`${r.ownerType}/${r.ownerId}/${r.purpose}`, r]));
+  return specs.map((s) => {
+    const row = byKey.get(`${s.ownerType}/${s.ownerId}/${s.purpose}`);
+    if (!row) throw new Error(`ledger account ${s.ownerType}/${s.ownerId}/${s.purpose} was not prepared`);
+    // The chart is code: an account's code and flags never change once prepared.
+    if (row.code !== s.code || row.flags !== s.flags) throw new Error(`ledger account ${row.accountId} was prepared with other code or flags`);
+    return BigInt(row.accountId);
+  });
+}
+
 export type SubmitResult = { committed: number; failed: { transferId: string; status: string }[] };
+
+/** Serialises submitters: a transfer is never sent before the accounts it names were created. */
+const SUBMIT_LOCK_KEY = 0x5842_4c47; // "XBLG"
+
+/** Creates the prepared accounts in the ledger (`created` or `exists`), in batches, under the submit lock. */
+async function submitAccounts(tx: Tx, ledger: Ledger): Promise<{ failed: { accountId: string; status: string }[] }> {
+  const failed: { accountId: string; status: string }[] = [];
+  for (;;) {
+    const rows = await tx.$queryRaw<{ accountId: string; ledger: number; code: number; flags: number }[]>`
+      SELECT "accountId", ledger, code, flags FROM ledger_account_refs
+       WHERE state = 'PREPARED' ORDER BY "createdAt", "accountId" LIMIT ${BATCH_MAX}`;
+    if (rows.length === 0) return { failed };
+    const results = await ledger.createAccounts(rows.map((r) => ({ id: BigInt(r.accountId), ledger: r.ledger, code: r.code, flags: r.flags })));
+    const ok = rows.filter((_, i) => succeeded(results[i]!)).map((r) => r.accountId);
+    if (ok.length > 0) await tx.$executeRaw`UPDATE ledger_account_refs SET state = 'COMMITTED' WHERE "accountId" = ANY(${ok}::text[])`;
+    for (const [i, r] of rows.entries()) {
+      if (succeeded(results[i]!)) continue;
+      failed.push({ accountId: r.accountId, status: results[i]!.status });
+      await tx.$executeRaw`UPDATE ledger_account_refs SET state = 'FAILED', failure = ${results[i]!.status} WHERE "accountId" = ${r.accountId}`;
+    }
+  }
+}
 
 /**
  * Submits prepared postings, oldest first, in batches that never split a
- * linked chain. Rows are claimed with SKIP LOCKED, so two workers never
- * submit the same posting at once. `created` and `exists` mark a posting
+ * linked chain, after creating any accounts prepared with them. Submitters
+ * take turns on an advisory lock, so two workers never submit the same
+ * posting at once and a transfer never overtakes its accounts. `created` and `exists` mark a posting
  * COMMITTED; anything else FAILED with TigerBeetle's status, for the business
  * action to act on.
  */
@@ -82,9 +141,11 @@ export async function submitPostings(db: Db, ledger: Ledger, maxBatches = 50): P
   for (let b = 0; b < maxBatches; b++) {
     const done = await db.$transaction(
       async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SUBMIT_LOCK_KEY})`;
+        await submitAccounts(tx, ledger);
         const rows = await tx.$queryRaw<{ transferId: string; payload: Record<string, string | number> }[]>`
           SELECT "transferId", payload FROM ledger_transfer_refs
-           WHERE state = 'PREPARED' ORDER BY seq LIMIT ${BATCH_MAX} FOR UPDATE SKIP LOCKED`;
+           WHERE state = 'PREPARED' ORDER BY seq LIMIT ${BATCH_MAX} FOR UPDATE`;
         if (rows.length === 0) return 0;
         let batch = rows.map((r) => ({ transferId: r.transferId, transfer: fromPayload(r.payload) }));
         // A chain cut by the batch's end waits for the next batch, whole.

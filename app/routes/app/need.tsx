@@ -9,6 +9,7 @@ import { Recommendations } from "~/components/matching/Recommendations";
 import { NeedForm } from "~/components/needs/NeedForm";
 import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
+import { listNeedApplications } from "~/domain/applications/list-applications.server";
 import { loadRecommendations } from "~/domain/matching/load-recommendations.server";
 import { closeNeed } from "~/domain/needs/close-need.server";
 import { fulfilNeed } from "~/domain/needs/fulfil-need.server";
@@ -23,11 +24,16 @@ export const meta: Route.MetaFunction = () => [{ title: "融资需求详情 · �
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const actor = requirePermission(request, context, "manage:need:own");
-  const [{ need, commands, pastDue }, recommendations] = await orHttpError(() =>
-    Promise.all([loadOwnNeed({ actor, needId: params.needId }), loadRecommendations({ actor, needId: params.needId })]),
+  const [{ need, commands, pastDue }, recommendations, applications] = await orHttpError(() =>
+    Promise.all([
+      loadOwnNeed({ actor, needId: params.needId }),
+      loadRecommendations({ actor, needId: params.needId }),
+      listNeedApplications({ actor, needId: params.needId }),
+    ]),
   );
   return {
     recommendations,
+    applied: applications,
     need: {
       ...serialiseNeedTerms(need),
       version: need.version,
@@ -122,7 +128,12 @@ export default function NeedPage({ loaderData, actionData }: Route.ComponentProp
         />
       </Card>
 
-      <Recommendations data={recommendations} maxRateBps={need.maxRateBps} termMonths={need.termMonths} />
+      <Recommendations
+        data={recommendations}
+        maxRateBps={need.maxRateBps}
+        termMonths={need.termMonths}
+        apply={!pastDue && (need.status === "OPEN" || need.status === "IN_PROGRESS") ? { needId: need.id, applied: loaderData.applied } : undefined}
+      />
 
       <Card title={`${t("needs.claims")} (${claims.length})`}>
         {claims.length > 0 && commands.length > 0 && <Typography.Paragraph type="secondary">{t("needs.claimsHelp")}</Typography.Paragraph>}

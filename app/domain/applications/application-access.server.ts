@@ -1,0 +1,63 @@
+import type { Tx } from "~/db.server";
+import type { Actor } from "~/domain/access/actor.server";
+import { assertRecordId, DomainError } from "~/domain/errors";
+import type { Prisma } from "~/generated/prisma/client";
+import type { ApplicationSide, ApplicationStatus } from "./lifecycle";
+
+/**
+ * Who sees which applications: an SME its own enterprise's, a bank its own
+ * institution's, the finance office and regulators every one (read only).
+ * Anyone else sees none. Used by every list, page and command, so tenancy is
+ * decided in one place.
+ */
+export function applicationScope(actor: Actor): Prisma.ApplicationWhereInput | null {
+  if (actor.enterprise && actor.permissions.has("manage:application:own")) return { enterpriseId: actor.enterprise.id };
+  if (actor.institution?.kind === "BANK" && actor.permissions.has("decide:application:institution")) return { institutionId: actor.institution.id };
+  if (actor.permissions.has("read:monitoring:any")) return {};
+  return null;
+}
+
+/** The side an actor acts on in an application's commands, or null for read-only viewers. */
+export function actorSide(actor: Actor): Exclude<ApplicationSide, "system"> | null {
+  if (actor.enterprise && actor.permissions.has("manage:application:own")) return "sme";
+  if (actor.institution?.kind === "BANK" && actor.permissions.has("decide:application:institution")) return "bank";
+  return null;
+}
+
+export type LockedApplication = {
+  id: string;
+  enterpriseId: string;
+  institutionId: string;
+  productId: string;
+  needId: string | null;
+  status: ApplicationStatus;
+  version: number;
+  requestedAmountFen: bigint;
+  requestedTermMonths: number;
+  respondBy: Date;
+  respondedAt: Date | null;
+  offerExpiresAt: Date | null;
+  approvedAmountFen: bigint | null;
+  approvedRateBps: number | null;
+  approvedTermMonths: number | null;
+  approvedRepaymentMethod: string | null;
+  approvedAt: Date | null;
+};
+
+/**
+ * Takes the application's row lock for the caller's transaction, after
+ * checking the actor may act on it as `side`. Another tenant's application is
+ * "not found", never "forbidden": its existence is not theirs to learn.
+ */
+export async function lockApplication(tx: Tx, actor: Actor, applicationId: string, side: ApplicationSide): Promise<LockedApplication> {
+  assertRecordId(applicationId);
+  const [row] = await tx.$queryRaw<LockedApplication[]>`
+    SELECT id::text, "enterpriseId"::text, "institutionId"::text, "productId"::text, "needId"::text, status::text AS status, version,
+           "requestedAmountFen", "requestedTermMonths", "respondBy", "respondedAt", "offerExpiresAt",
+           "approvedAmountFen", "approvedRateBps", "approvedTermMonths", "approvedRepaymentMethod"::text, "approvedAt"
+      FROM applications WHERE id = ${applicationId}::uuid FOR UPDATE`;
+  if (!row) throw new DomainError("notFound", { status: 404 });
+  if (side === "sme" && row.enterpriseId !== actor.enterprise?.id) throw new DomainError("notFound", { status: 404 });
+  if (side === "bank" && row.institutionId !== actor.institution?.id) throw new DomainError("notFound", { status: 404 });
+  return row;
+}
