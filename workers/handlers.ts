@@ -15,6 +15,7 @@ import { getLedger } from "~/domain/ledger/ledger.server";
 import { submitPostings } from "~/domain/ledger/postings.server";
 import { updateLoanDelinquency } from "~/domain/loans/update-delinquency.server";
 import { JOBS } from "~/jobs/definitions";
+import { purgeIdempotencyRecords } from "~/web/idempotency.server";
 import { enqueue, enqueueMany } from "~/jobs/enqueue.server";
 
 /** What a handler knows of its delivery: whether a failure now is the last one BullMQ will retry. */
@@ -108,5 +109,9 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.updateLoanDelinquency.name]: async (db, data) => {
     JOBS.updateLoanDelinquency.payload.parse(data);
     return updateLoanDelinquency(db);
+  },
+  [JOBS.purgeIdempotencyRecords.name]: async (db, data) => {
+    JOBS.purgeIdempotencyRecords.payload.parse(data);
+    return { deleted: await purgeIdempotencyRecords(db) };
   },
 };

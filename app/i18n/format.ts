@@ -86,3 +86,12 @@ export function maskMiddle(value: string, keepStart: number, keepEnd: number): s
   if (value.length <= keepStart + keepEnd) return "*".repeat(value.length);
   return value.slice(0, keepStart) + "*".repeat(value.length - keepStart - keepEnd) + value.slice(-keepEnd);
 }
+
+/**
+ * A deadline that ends at midnight in China (the end of its last day): shown
+ * as 23:59 of that day, not 00:00 of the next, which reads as a day later.
+ */
+export function formatDeadline(value: Date | string): string {
+  const at = typeof value === "string" ? new Date(value) : value;
+  return formatDateTime(new Date(at.getTime() - 60_000));
+}

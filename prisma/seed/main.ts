@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { prisma } from "~/db.server";
+import { closeQueues } from "~/jobs/enqueue.server";
 import { seedDemo } from "./seed";
 
 const { values } = parseArgs({
@@ -17,4 +18,7 @@ const options = z
 const started = Date.now();
 const { logins } = await seedDemo(prisma, { ...options, log: (line) => console.log(line) });
 console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; ${logins.length} demo users`);
+// Seeding runs the platform's own commands, which ask the worker (through Redis) to post and re-match: close those too.
+await closeQueues();
+await globalThis.__xydRedis?.quit();
 await prisma.$disconnect();

@@ -14,6 +14,7 @@ import { seedCalendar } from "./calendar";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
 import { generateProducts, shortBankName, workflowProducts } from "./products";
+import { seedLoans } from "./loans";
 import { seedNeeds } from "./needs";
 import { Random } from "./random";
 
@@ -171,6 +172,20 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
     smeUsers: new Map([[enterprises[0]!.uscc, financeUser.get("sme")!], [enterprises[1]!.uscc, financeUser.get("sme2")!]]),
     passwordHash,
     today: platformToday(),
+    log,
+  });
+
+  await seedLoans(db, {
+    rng,
+    today: platformToday(),
+    demoSmeUserId: financeUser.get("sme")!,
+    firstBankId: firstBank,
+    banks: new Map(
+      BANKS.map(([code]) => [
+        institutionIds.get(code)!,
+        { admin: financeUser.get(`${code.toLowerCase()}.admin`)!, officer: financeUser.get(`${code.toLowerCase()}.officer`)! },
+      ]),
+    ),
     log,
   });
 

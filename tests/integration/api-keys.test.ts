@@ -4,7 +4,7 @@
  * creator or institution does, resist guessing, and the JSON endpoints keep
  * each institution to its own batches and answer in the caller's language.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
@@ -41,7 +41,7 @@ function apiRequest(
   path: string,
   options: { token?: string | null; method?: string; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string>; ip?: string } = {},
 ): Request {
-  const headers: Record<string, string> = { "x-xyd-client-ip": options.ip ?? "10.200.0.1", ...options.headers };
+  const headers: Record<string, string> = { "x-xyd-client-ip": options.ip ?? "10.200.0.1", "Idempotency-Key": randomUUID(), ...options.headers };
   if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? tokenA}`;
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
   if (hasBody && !headers["Content-Type"]) headers["Content-Type"] = "application/json";

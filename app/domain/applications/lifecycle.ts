@@ -69,6 +69,10 @@ export const DECLINE_REASONS = [
 ] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
+/** The lists' views: every application, those in progress, those unanswered past the deadline, those finished. */
+export const APPLICATION_VIEWS = ["all", "open", "overdue", "closed"] as const;
+export type ApplicationView = (typeof APPLICATION_VIEWS)[number];
+
 /** How many next-best products one re-route may apply to at once. */
 export const REROUTE_MAX_PICKS = 3;
 

@@ -3,16 +3,15 @@ import type { Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { applicationScope } from "./application-access.server";
-import { APPLICATION_STATUSES, type ApplicationStatus } from "./lifecycle";
+import { APPLICATION_STATUSES, APPLICATION_VIEWS, type ApplicationStatus, type ApplicationView } from "./lifecycle";
 
-export const APPLICATION_VIEWS = ["all", "open", "overdue", "closed"] as const;
-export type ApplicationView = (typeof APPLICATION_VIEWS)[number];
 export const APPLICATION_PAGE_SIZE = 20;
 
 const OPEN: ApplicationStatus[] = ["SUBMITTED", "ACCEPTED", "APPROVED", "OFFER_ACCEPTED"];
 const CLOSED: ApplicationStatus[] = ["DECLINED", "OFFER_LAPSED", "DISBURSED", "WITHDRAWN"];
 
-function viewWhere(view: ApplicationView, now: Date): Prisma.ApplicationWhereInput {
+/** The filter of one of the lists' views. */
+export function listApplicationsWhere(view: ApplicationView, now: Date): Prisma.ApplicationWhereInput {
   switch (view) {
     case "all":
       return {};
@@ -54,7 +53,7 @@ export async function listApplications(options: { actor: Actor; view: Applicatio
   const scope = applicationScope(options.actor);
   if (!scope) throw new DomainError("forbidden", { status: 403 });
   const now = options.now ?? new Date();
-  const where = { AND: [scope, viewWhere(options.view, now)] };
+  const where = { AND: [scope, listApplicationsWhere(options.view, now)] };
   const [total, rows, counts] = await Promise.all([
     prisma.application.count({ where }),
     prisma.application.findMany({
@@ -77,7 +76,7 @@ export async function listApplications(options: { actor: Actor; view: Applicatio
         loan: { select: { id: true } },
       },
     }),
-    Promise.all(APPLICATION_VIEWS.map((v) => prisma.application.count({ where: { AND: [scope, viewWhere(v, now)] } }))),
+    Promise.all(APPLICATION_VIEWS.map((v) => prisma.application.count({ where: { AND: [scope, listApplicationsWhere(v, now)] } }))),
   ]);
   const items: ApplicationRow[] = rows.map((r) => ({
     id: r.id,

@@ -38,3 +38,7 @@ export function loanStateFor(options: {
   if (defaulted || dpd >= defaultAfterDays) return "DEFAULTED";
   return dpd > 0 ? "OVERDUE" : "CURRENT";
 }
+
+/** The loan lists' views: every loan, or those in one state. */
+export const LOAN_VIEWS = ["all", "CURRENT", "OVERDUE", "DEFAULTED", "REPAID"] as const satisfies readonly ("all" | LoanState)[];
+export type LoanView = (typeof LOAN_VIEWS)[number];

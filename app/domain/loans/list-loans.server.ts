@@ -2,9 +2,8 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
+import { LOAN_VIEWS, type LoanView } from "./delinquency";
 
-export const LOAN_VIEWS = ["all", "CURRENT", "OVERDUE", "DEFAULTED", "REPAID"] as const;
-export type LoanView = (typeof LOAN_VIEWS)[number];
 export const LOAN_PAGE_SIZE = 20;
 
 /** An SME sees its own loans, a bank its own book, the finance office and regulators every loan. */

@@ -20,8 +20,16 @@ async function assertFundUsable(tx: Tx, fundId: string | undefined): Promise<voi
   if (!fund || fund.status !== "ACTIVE") throw new DomainError("product.fundInactive");
 }
 
-/** A new product, as a draft of the actor's bank. Nobody but the bank sees it until it is submitted. */
-export async function createProduct(options: { actor: Actor; input: ProductFormInput; ip: string | null }): Promise<{ id: string }> {
+/**
+ * A new product, as a draft of the actor's bank. Nobody but the bank sees it until it is submitted.
+ * `externalRef` is the bank's own code for it (API upserts), unique within the bank.
+ */
+export async function createProduct(options: {
+  actor: Actor;
+  input: ProductFormInput;
+  ip: string | null;
+  externalRef?: string;
+}): Promise<{ id: string }> {
   const { actor, input } = options;
   const bank = actingBank(actor);
   return prisma.$transaction(async (tx) => {
@@ -34,6 +42,7 @@ export async function createProduct(options: { actor: Actor; input: ProductFormI
         institutionId: bank.id,
         // The bank's code and a random suffix: readable in exports, unique without a counter.
         code: `${institution.code}-${randomBytes(3).toString("hex").toUpperCase()}`,
+        externalRef: options.externalRef ?? null,
         createdById: actor.userId,
         events: { create: { fromStatus: null, toStatus: "DRAFT", actorId: actor.userId } },
       },
@@ -45,7 +54,7 @@ export async function createProduct(options: { actor: Actor; input: ProductFormI
       action: "product.created",
       entityType: "product",
       entityId: created.id,
-      summary: { code: created.code, nameZh: input.nameZh },
+      summary: { code: created.code, nameZh: input.nameZh, ...(options.externalRef ? { externalRef: options.externalRef } : {}) },
       ip: options.ip,
     });
     return { id: created.id };

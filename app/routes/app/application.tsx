@@ -35,7 +35,7 @@ import { runApplicationCommand } from "~/domain/applications/run-application-com
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { disburseLoan } from "~/domain/loans/disburse-loan.server";
 import { recordRepayment } from "~/domain/loans/record-repayment.server";
-import { formatDateTime, formatMoneyFen, formatRateBps } from "~/i18n/format";
+import { formatDateTime, formatDeadline, formatMoneyFen, formatRateBps } from "~/i18n/format";
 import type { Locale } from "~/i18n/i18n";
 import { ApplicationCommandFormSchema } from "~/schemas/applications";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
@@ -572,7 +572,7 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
         />
       )}
       <FormError errors={result?.error?.[""] ?? undefined} />
-      {app.overdue && <Alert type="warning" showIcon title={t(app.side === "sme" ? "applications.overdueAlertSme" : "applications.overdueAlert", { time: formatDateTime(app.respondBy) })} />}
+      {app.overdue && <Alert type="warning" showIcon title={t(app.side === "sme" ? "applications.overdueAlertSme" : "applications.overdueAlert", { time: formatDeadline(app.respondBy) })} />}
       {app.status === "DECLINED" && <Alert type="error" showIcon data-testid="declined" title={t(app.side === "sme" ? "applications.declinedAlertSme" : "applications.declinedAlert", { reason: declineReason })} />}
       {app.status === "OFFER_LAPSED" && <Alert type="warning" showIcon title={t("applications.lapsedAlert")} />}
       {app.reroutedFromId && (
@@ -616,7 +616,7 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                 </Descriptions.Item>
                 <Descriptions.Item label={t("applications.columns.submittedAt")}>{formatDateTime(app.submittedAt)}</Descriptions.Item>
                 <Descriptions.Item label={t("applications.respondBy")}>
-                  <Typography.Text type={app.overdue ? "danger" : undefined}>{formatDateTime(app.respondBy)}</Typography.Text>
+                  <Typography.Text type={app.overdue ? "danger" : undefined}>{formatDeadline(app.respondBy)}</Typography.Text>
                 </Descriptions.Item>
                 {app.respondedAt && (
                   <Descriptions.Item label={t("applications.respondedAt")}>

@@ -5,8 +5,9 @@ import { z } from "zod";
 import type { Route } from "./+types/applications";
 import { PagedTable } from "~/components/PagedTable";
 import { ApplicationStatusTag } from "~/components/applications/ApplicationStatusTag";
-import { APPLICATION_VIEWS, listApplications } from "~/domain/applications/list-applications.server";
-import { formatDateTime, formatMoneyFen } from "~/i18n/format";
+import { APPLICATION_VIEWS } from "~/domain/applications/lifecycle";
+import { listApplications } from "~/domain/applications/list-applications.server";
+import { formatDateTime, formatDeadline, formatMoneyFen } from "~/i18n/format";
 import type { Locale } from "~/i18n/i18n";
 import { lenient } from "~/schemas/fields";
 import { orHttpError, requirePermission } from "~/web/request.server";
@@ -115,7 +116,7 @@ export default function ApplicationsPage({ loaderData }: Route.ComponentProps) {
             {
               title: t("applications.columns.respondBy"),
               key: "respondBy",
-              render: (_, r) => <Typography.Text type={r.overdue ? "danger" : undefined}>{formatDateTime(r.respondBy)}</Typography.Text>,
+              render: (_, r) => <Typography.Text type={r.overdue ? "danger" : undefined}>{formatDeadline(r.respondBy)}</Typography.Text>,
             },
           ]}
         />

@@ -1,7 +1,7 @@
 import { BATCH_SELECT } from "~/domain/credit/import/list-signal-batches.server";
-import { z } from "zod";
 import type { Route } from "./+types/credit-signal-batch";
 import { prisma } from "~/db.server";
+import { BATCH_ERRORS_PER_PAGE as ERRORS_PER_PAGE, BatchQuerySchema } from "~/schemas/api/credit-signal-batches";
 import { apiError, apiIssues, apiJson, apiLocale, handleApi, methodNotAllowed, requireApiActor, translateCode } from "~/web/api.server";
 
 /**
@@ -10,12 +10,7 @@ import { apiError, apiIssues, apiJson, apiLocale, handleApi, methodNotAllowed, r
  * caller institution's batches exist for it; any other id is 404.
  */
 
-const ERRORS_PER_PAGE = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const BatchQuerySchema = z.object({
-  errorsAfterLine: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(2_147_483_647).default(0)),
-});
 
 type Batch = {
   status: string;

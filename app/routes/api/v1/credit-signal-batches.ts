@@ -1,25 +1,18 @@
-import { z } from "zod";
 import type { Route } from "./+types/credit-signal-batches";
 import { env } from "~/config/env.server";
 import { prisma } from "~/db.server";
 import { submitSignalBatch } from "~/domain/credit/import/submit-signal-batch.server";
-import { SignalBatchApiSchema } from "~/schemas/credit";
+import { ListBatchesQuerySchema, SignalBatchApiSchema } from "~/schemas/api/credit-signal-batches";
 import { apiError, apiIssues, apiJson, apiLocale, apiMessage, handleApi, methodNotAllowed, readJsonBody, requireApiActor } from "~/web/api.server";
+import { withIdempotency } from "~/web/idempotency.server";
 import { clientIp } from "~/web/request.server";
 
 /**
  * POST /api/v1/credit-signal-batches — submit a batch of credit signals as JSON.
  * GET  /api/v1/credit-signal-batches?page=&pageSize= — the caller institution's batches.
- * Authenticated by an API key carrying `import:credit-signal:any` (docs/api.md).
+ * Authenticated by an API key carrying `import:credit-signal:any` (docs/api.md);
+ * the POST also needs an `Idempotency-Key`.
  */
-
-const MAX_PAGE_SIZE = 100;
-
-const blankAsMissing = (v: unknown) => (v === "" ? undefined : v);
-const ListBatchesQuerySchema = z.object({
-  page: z.preprocess(blankAsMissing, z.coerce.number().int().min(1).max(100_000).default(1)),
-  pageSize: z.preprocess(blankAsMissing, z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20)),
-});
 
 function batchStatusUrl(request: Request, batchId: string): string {
   return new URL(`/api/v1/credit-signal-batches/${batchId}`, request.url).href;
@@ -77,30 +70,38 @@ export async function action({ request }: Route.ActionArgs) {
     if (request.method !== "POST") return methodNotAllowed(request, ["GET", "POST"]);
     // The key is checked before the body is read: an anonymous caller cannot make us buffer anything.
     const actor = await requireApiActor(request, "import:credit-signal:any");
-    const body = await readJsonBody(request, env.IMPORT_MAX_MB * 1024 * 1024, SignalBatchApiSchema);
-    const result = await submitSignalBatch({
+    const maxBodyBytes = env.IMPORT_MAX_MB * 1024 * 1024;
+    return withIdempotency(
+      request,
       actor,
-      kind: body.kind,
-      source: body.source,
-      policy: body.policy,
-      fileName: null,
-      ip: clientIp(request),
-      format: "JSON",
-      rows: body.rows,
-    });
-    const statusUrl = batchStatusUrl(request, result.batchId);
-    if (result.duplicate) {
-      return apiJson({
-        batchId: result.batchId,
-        duplicate: true,
-        status: result.status,
-        statusUrl,
-        message: apiMessage(request, "api.duplicateBatch"),
-      });
-    }
-    return apiJson(
-      { batchId: result.batchId, duplicate: false, status: result.status, statusUrl },
-      { status: 202, headers: { Location: statusUrl } },
+      async () => {
+        const body = await readJsonBody(request, maxBodyBytes, SignalBatchApiSchema);
+        const result = await submitSignalBatch({
+          actor,
+          kind: body.kind,
+          source: body.source,
+          policy: body.policy,
+          fileName: null,
+          ip: clientIp(request),
+          format: "JSON",
+          rows: body.rows,
+        });
+        const statusUrl = batchStatusUrl(request, result.batchId);
+        if (result.duplicate) {
+          return apiJson({
+            batchId: result.batchId,
+            duplicate: true,
+            status: result.status,
+            statusUrl,
+            message: apiMessage(request, "api.duplicateBatch"),
+          });
+        }
+        return apiJson(
+          { batchId: result.batchId, duplicate: false, status: result.status, statusUrl },
+          { status: 202, headers: { Location: statusUrl } },
+        );
+      },
+      { maxBodyBytes },
     );
   });
 }
