@@ -5,28 +5,28 @@ import { signIn } from "./support";
 const ROLES = [
   {
     username: "sme",
-    zh: ["企业用户", ["工作台", "企业信息", "金融产品超市", "融资需求", "信用档案", "数据授权", "查询记录", "异议与修复"]],
-    en: ["Enterprise", ["Workspace", "Enterprise", "Product supermarket", "Financing needs", "Credit profile", "Data authorisations", "Who viewed my data", "Objections & repair"]],
+    zh: ["企业用户", ["工作台", "企业信息", "金融产品超市", "融资需求", "信用档案", "数据授权", "查询记录", "异议与修复", "融资申请", "贷款"]],
+    en: ["Enterprise", ["Workspace", "Enterprise", "Product supermarket", "Financing needs", "Credit profile", "Data authorisations", "Who viewed my data", "Objections & repair", "Applications", "Loans"]],
   },
   {
     username: "icbc-pj.admin",
-    zh: ["银行管理员", ["工作台", "金融产品超市", "产品管理", "匹配需求", "需求大厅", "授权企业报告", "本机构", "API 密钥"]],
-    en: ["Bank administrator", ["Workspace", "Product supermarket", "Products", "Matched needs", "Needs marketplace", "Credit reports", "Institution", "API keys"]],
+    zh: ["银行管理员", ["工作台", "金融产品超市", "产品管理", "匹配需求", "需求大厅", "融资申请", "贷款", "授权企业报告", "本机构", "API 密钥"]],
+    en: ["Bank administrator", ["Workspace", "Product supermarket", "Products", "Matched needs", "Needs marketplace", "Applications", "Loans", "Credit reports", "Institution", "API keys"]],
   },
   {
     username: "icbc-pj.officer",
-    zh: ["客户经理", ["工作台", "金融产品超市", "匹配需求", "需求大厅", "授权企业报告", "本机构"]],
-    en: ["Loan officer", ["Workspace", "Product supermarket", "Matched needs", "Needs marketplace", "Credit reports", "Institution"]],
+    zh: ["客户经理", ["工作台", "金融产品超市", "匹配需求", "需求大厅", "融资申请", "贷款", "授权企业报告", "本机构"]],
+    en: ["Loan officer", ["Workspace", "Product supermarket", "Matched needs", "Needs marketplace", "Applications", "Loans", "Credit reports", "Institution"]],
   },
   {
     username: "finance",
-    zh: ["金融办", ["工作台", "金融产品超市", "产品审核", "信用数据导入", "异议处理", "机构管理", "用户管理", "企业名录", "审计日志", "API 密钥"]],
-    en: ["Finance office", ["Workspace", "Product supermarket", "Product reviews", "Credit data imports", "Objections", "Institutions", "Users", "Enterprises", "Audit log", "API keys"]],
+    zh: ["金融办", ["工作台", "金融产品超市", "融资申请", "贷款", "产品审核", "信用数据导入", "异议处理", "机构管理", "用户管理", "企业名录", "审计日志", "工作日历", "API 密钥"]],
+    en: ["Finance office", ["Workspace", "Product supermarket", "Applications", "Loans", "Product reviews", "Credit data imports", "Objections", "Institutions", "Users", "Enterprises", "Audit log", "Working days", "API keys"]],
   },
   {
     username: "auditor",
-    zh: ["监管审计", ["工作台", "金融产品超市", "数据查询日志", "机构管理", "审计日志"]],
-    en: ["Regulator", ["Workspace", "Product supermarket", "Data access log", "Institutions", "Audit log"]],
+    zh: ["监管审计", ["工作台", "金融产品超市", "融资申请", "贷款", "数据查询日志", "机构管理", "审计日志"]],
+    en: ["Regulator", ["Workspace", "Product supermarket", "Applications", "Loans", "Data access log", "Institutions", "Audit log"]],
   },
   {
     username: "admin",

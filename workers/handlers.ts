@@ -98,7 +98,7 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.submitLedgerPostings.name]: async (db, data) => {
     JOBS.submitLedgerPostings.payload.parse(data);
     const result = await submitPostings(db, await getLedger());
-    // A refused posting is a difference between the records and the ledger: logged loudly, reported by reconciliation.
+    // A refused posting is a difference between the records and the ledger: logged loudly, and shown FAILED on the loan's page.
     if (result.failed.length > 0) console.error(JSON.stringify({ message: "ledger refused postings", failed: result.failed }));
     return { committed: result.committed, failed: result.failed.length };
   },

@@ -40,7 +40,7 @@ const EnvSchema = z
     OBJECTION_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(15),
     /** A loan this many days past due is declared in default (PRODUCT.md §3.6). */
     LOAN_DEFAULT_AFTER_DAYS: z.coerce.number().int().min(1).max(720).default(90),
-    /** How long an SME has to accept an approved offer, in calendar days. */
+    /** How long an SME has to accept an approved offer: days of 24 hours from the approval. */
     OFFER_VALID_DAYS: z.coerce.number().int().min(1).max(90).default(15),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),

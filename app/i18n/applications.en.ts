@@ -2,8 +2,10 @@
 export const applicationsEn = {
   applications: {
     title: "Loan applications",
-    helpSme: "Every application you submitted, the banks' answers and the progress to disbursement. When a bank declines or does not answer in time, you can re-route to other matched products in one step.",
-    helpBank: "Applications your bank received, newest first. Accept or decline within the response deadline; overdue answers are visible to the finance office, and the enterprise may re-route to another bank.",
+    helpSme:
+      "Every application you submitted, the banks' answers and the progress to disbursement. When a bank declines or does not answer in time, you can re-route to other matched products in one step.",
+    helpBank:
+      "Applications your bank received, newest first. Accept or decline within the response deadline; overdue answers are visible to the finance office, and the enterprise may re-route to another bank.",
     helpOffice: "Every loan application in the city. Applications past their response deadline are listed separately for follow-up.",
     views: { all: "All", open: "In progress", overdue: "Overdue", closed: "Closed" },
     empty: "No applications.",
@@ -42,7 +44,8 @@ export const applicationsEn = {
     materials: "Materials the bank asks for",
     noMaterials: "This product lists no additional materials.",
     consentTitle: "Submitting grants access",
-    consentBody: "By submitting, you authorise {{bank}} to read your enterprise's credit report, credit signals and contact for {{days}} days, for this loan decision. Every view is logged, and you can revoke it at any time under Authorisations.",
+    consentBody:
+      "By submitting, you authorise {{bank}} to read your enterprise's credit report, credit signals and contact for {{days}} days, for this loan decision. Every view is logged, and you can revoke it at any time under Authorisations.",
     submit: "Submit application",
     submitted: "Application submitted. The bank will answer by its deadline.",
     detailTitle: "Application",
@@ -83,6 +86,7 @@ export const applicationsEn = {
     },
     offer: "Offer",
     offerValue: "{{amount}} at {{rate}} a year, {{months}} months, {{method}}",
+    offerPreview: "If disbursed today: {{count}} instalments, the first {{first}}, the last {{last}}, interest in total {{interest}}.",
     offerExpires: "Accept by {{time}}",
     declineReasons: {
       CREDIT_GRADE_TOO_LOW: "Credit grade below the requirement",
@@ -130,7 +134,8 @@ export const applicationsEn = {
       reroute: "Re-routed to {{count}} products.",
     },
     rerouteTitle: "Re-route to other matched products",
-    rerouteHelp: "Other products ranked for your financing need (without the original bank and products you already applied for). Choose 1–{{max}}; they are submitted in one step with the same amount and term, each bank under its own authorisation.",
+    rerouteHelp:
+      "Other products ranked for your financing need (without the original bank and products you already applied for). Choose 1–{{max}}; they are submitted in one step with the same amount and term, each bank under its own authorisation.",
     rerouteNone: "No other matched products right now. Try adjusting your financing need.",
     rerouteSubmit: "Re-route to the chosen products",
     rerouteRank: "Rank {{rank}} · match {{score}} · expected rate {{rate}}",
@@ -174,7 +179,8 @@ export const applicationsEn = {
     posting: { PREPARED: "Pending", COMMITTED: "Posted", FAILED: "Refused" },
     progress: "{{percent}}% of principal repaid",
     schedule: "Repayment schedule",
-    scheduleNote: "Monthly interest (30/360), rounded to the fen each instalment; the last instalment takes the remaining principal, so the principal column sums exactly to the loan.",
+    scheduleNote:
+      "Monthly interest (30/360), rounded to the fen each instalment; the last instalment takes the remaining principal, so the principal column sums exactly to the loan.",
     scheduleColumns: {
       seq: "No.",
       dueOn: "Due",
@@ -190,7 +196,8 @@ export const applicationsEn = {
     noRepayments: "No repayments yet.",
     repaymentColumns: { receivedOn: "Received", amount: "Amount", principal: "Principal", interest: "Interest", reference: "Reference", ledger: "Ledger" },
     repayTitle: "Record a repayment",
-    repayHelp: "Applied in this order: interest, then principal, of instalments due; the current period's interest; the rest repays principal early, from the last instalment back.",
+    repayHelp:
+      "Applied in this order: interest, then principal, of instalments due; the current period's interest; the rest repays principal early, from the last instalment back.",
     repayAmount: "Amount (CNY)",
     receivedOn: "Date received",
     repayReference: "Bank transaction reference (optional)",
@@ -216,6 +223,7 @@ export const applicationsEn = {
     rerouteNoNeed: "This application has no financing need to re-route from.",
   },
   loanErrors: {
+    disbursementKeyReused: "This key was already used for a disbursement reported with another date.",
     disbursedInFuture: "The disbursement date cannot be after today.",
     disbursedBeforeApproval: "The disbursement date cannot be before the approval ({{day}}).",
     receivedInFuture: "The date received cannot be after today.",

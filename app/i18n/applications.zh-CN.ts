@@ -42,7 +42,8 @@ export const applicationsZhCN = {
     materials: "银行要求的材料",
     noMaterials: "本产品未列出额外材料。",
     consentTitle: "提交即授权",
-    consentBody: "提交申请即授权 {{bank}} 在 {{days}} 天内查阅贵企业的信用报告、增信信息和联系人，用于本次贷款审批。每次查阅都会记录，您可在“授权管理”中随时撤销。",
+    consentBody:
+      "提交申请即授权 {{bank}} 在 {{days}} 天内查阅贵企业的信用报告、增信信息和联系人，用于本次贷款审批。每次查阅都会记录，您可在“授权管理”中随时撤销。",
     submit: "提交申请",
     submitted: "申请已提交，银行将在答复期限内处理。",
     detailTitle: "申请详情",
@@ -83,6 +84,7 @@ export const applicationsZhCN = {
     },
     offer: "批复条件",
     offerValue: "{{amount}}，年利率 {{rate}}，{{months}} 个月，{{method}}",
+    offerPreview: "按今日放款估算：共 {{count}} 期，首期 {{first}}，末期 {{last}}，利息合计 {{interest}}。",
     offerExpires: "请在 {{time}} 前确认",
     declineReasons: {
       CREDIT_GRADE_TOO_LOW: "信用等级未达要求",
@@ -216,6 +218,7 @@ export const applicationsZhCN = {
     rerouteNoNeed: "这笔申请没有对应的融资需求，无法改投。",
   },
   loanErrors: {
+    disbursementKeyReused: "同一编号已用于另一放款日期的放款报告。",
     disbursedInFuture: "放款日期不能晚于今天。",
     disbursedBeforeApproval: "放款日期不能早于批准日（{{day}}）。",
     receivedInFuture: "到账日期不能晚于今天。",

@@ -578,6 +578,7 @@ export const en: Messages = {
   },
   apiKeys: {
     title: "API keys",
+    docsLink: "API reference (OpenAPI)",
     intro: "API keys let your institution's own systems call the platform (see docs/api.md). A key acts for your institution with permissions taken from its creator's role, never more; it stops working when its creator is disabled or leaves the institution.",
     listTitle: "Your institution's keys",
     liveCount: "Live keys {{live}} / {{max}}",

@@ -575,6 +575,7 @@ export const zhCN = {
   },
   apiKeys: {
     title: "API 密钥",
+    docsLink: "接口文档（OpenAPI）",
     intro: "API 密钥供本机构的业务系统调用平台接口（接口说明见 docs/api.md）。密钥以本机构名义操作，权限取自创建人的角色且不超过该角色；创建人停用或离开本机构后，其创建的密钥随即失效。",
     listTitle: "本机构的密钥",
     liveCount: "有效密钥 {{live}} / {{max}}",

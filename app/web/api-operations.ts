@@ -233,7 +233,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     pathParams: ApplicationIdParamsSchema,
     body: DisbursementBodySchema,
     responses: { 201: { description: { zh: "贷款与还款计划", en: "The loan and its schedule" }, schema: LoanResponseSchema, headers: LOCATION } },
-    errors: { 409: ["application.illegalTransition"], 422: ["loan.disbursedInFuture", "loan.disbursedBeforeApproval"] },
+    errors: { 409: ["application.illegalTransition", "application.stale", "loan.disbursementKeyReused"], 422: ["loan.disbursedInFuture", "loan.disbursedBeforeApproval"] },
   },
   {
     operationId: "getLoan",
@@ -263,7 +263,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     responses: { 201: { description: { zh: "还款的冲抵结果", en: "How the repayment was applied" }, schema: RepaymentResponseSchema, headers: LOCATION } },
     errors: {
       409: ["loan.repaymentKeyReused"],
-      422: ["loan.exceedsPayoff", "loan.loanSettled", "loan.receivedInFuture", "loan.receivedBeforeDisbursement", "loan.receivedBeforeLastRepayment"],
+      422: ["loan.amountNotPositive", "loan.exceedsPayoff", "loan.loanSettled", "loan.receivedInFuture", "loan.receivedBeforeDisbursement", "loan.receivedBeforeLastRepayment"],
     },
   },
   {

@@ -64,7 +64,10 @@ export async function seedLoans(
 
   const products = await loadMatchProducts(db);
   const productRows = new Map(
-    (await db.product.findMany({ where: { status: "LISTED" }, select: { id: true, minRateBps: true, maxRateBps: true, repaymentMethods: true } })).map((p) => [p.id, p]),
+    (await db.product.findMany({ where: { status: "LISTED" }, select: { id: true, minRateBps: true, maxRateBps: true, repaymentMethods: true } })).map((p) => [
+      p.id,
+      p,
+    ]),
   );
   /** The products a need can be applied for, best bank first (the first bank's, for the demo pages), one per bank. */
   const eligibleFor = async (needId: string, asOf: string): Promise<MatchProduct[]> => {
@@ -76,14 +79,14 @@ export async function seedLoans(
     for (const p of fits) if (!byBank.has(p.institutionId)) byBank.set(p.institutionId, p);
     return [...byBank.values()].sort((a, b) => Number(b.institutionId === options.firstBankId) - Number(a.institutionId === options.firstBankId));
   };
-  const terms = (productId: string, amountFen: bigint, termMonths: number): ApplicationCommandInput => {
+  const terms = (productId: string, amountFen: bigint, termMonths: number, method?: string): ApplicationCommandInput => {
     const p = productRows.get(productId)!;
     return {
       command: "approve",
       amountFen,
       rateBps: p.minRateBps + Math.floor(rng.next() * (p.maxRateBps - p.minRateBps + 1)),
       termMonths,
-      repaymentMethod: p.repaymentMethods[Math.floor(rng.next() * p.repaymentMethods.length)]!,
+      repaymentMethod: p.repaymentMethods.find((m) => m === method) ?? p.repaymentMethods[Math.floor(rng.next() * p.repaymentMethods.length)]!,
     };
   };
 
@@ -95,13 +98,29 @@ export async function seedLoans(
   };
 
   /** Takes an application from submission to a disbursed loan `daysAgo`, then repays `paid` instalments on their due dates. */
-  const disbursedLoan = async (sme: Actor, needId: string, product: MatchProduct, amountFen: bigint, termMonths: number, daysAgo: number, paid: number) => {
+  const disbursedLoan = async (
+    sme: Actor,
+    needId: string,
+    product: MatchProduct,
+    amountFen: bigint,
+    termMonths: number,
+    daysAgo: number,
+    paid: number,
+    method?: string,
+  ) => {
     const officer = await officerOf(product.institutionId);
     const id = await apply(sme, needId, product.id, amountFen, termMonths, ago(daysAgo + 6));
     await run(officer, id, { command: "accept" }, ago(daysAgo + 5, 15));
-    await run(officer, id, terms(product.id, amountFen, termMonths), ago(daysAgo + 3, 11));
+    await run(officer, id, terms(product.id, amountFen, termMonths, method), ago(daysAgo + 3, 11));
     await run(sme, id, { command: "acceptOffer" }, ago(daysAgo + 2, 9));
-    const { loanId } = await disburseLoan({ actor: officer, applicationId: id, input: { disbursedOn: day(ago(daysAgo)), bankReference: `JJ${rng.int(10_000_000, 99_999_999)}` }, commandKey: key(), ip: null, now: ago(daysAgo, 14) });
+    const { loanId } = await disburseLoan({
+      actor: officer,
+      applicationId: id,
+      input: { disbursedOn: day(ago(daysAgo)), bankReference: `JJ${rng.int(10_000_000, 99_999_999)}` },
+      commandKey: key(),
+      ip: null,
+      now: ago(daysAgo, 14),
+    });
     loans++;
     const instalments = await db.instalment.findMany({ where: { loanId }, orderBy: { seq: "asc" }, take: paid });
     for (const i of instalments) {
@@ -134,7 +153,7 @@ export async function seedLoans(
     ip: null,
   });
   const historyProducts = await eligibleFor(history.id, day(ago(100)));
-  if (historyProducts[0]) await disbursedLoan(sme, history.id, historyProducts[0], 80_000_000n, 12, 95, 3);
+  if (historyProducts[0]) await disbursedLoan(sme, history.id, historyProducts[0], 80_000_000n, 12, 95, 3, "EQUAL_INSTALMENT");
 
   const open = await db.financingNeed.findFirst({
     where: { enterpriseId: sme.enterprise!.id, status: { in: ["OPEN", "IN_PROGRESS"] } },
@@ -183,7 +202,13 @@ export async function seedLoans(
       const paid = fate < 0.08 ? Math.max(0, dueSoFar - 4) : fate < 0.14 ? Math.max(0, dueSoFar - 1) : dueSoFar;
       const { loanId } = await disbursedLoan(owner, need.id, product, amount, need.termMonths, daysAgo, Math.min(paid, need.termMonths));
       if (fate > 0.84 && daysAgo > 40) {
-        const loan = await db.loan.findUniqueOrThrow({ where: { id: loanId }, select: { outstandingPrincipalFen: true, instalments: { where: { status: { not: "PAID" } }, orderBy: { seq: "asc" }, take: 1, select: { interestFen: true, paidInterestFen: true } } } });
+        const loan = await db.loan.findUniqueOrThrow({
+          where: { id: loanId },
+          select: {
+            outstandingPrincipalFen: true,
+            instalments: { where: { status: { not: "PAID" } }, orderBy: { seq: "asc" }, take: 1, select: { interestFen: true, paidInterestFen: true } },
+          },
+        });
         const current = loan.instalments[0];
         if (current && loan.outstandingPrincipalFen > 0n) {
           await recordRepayment({

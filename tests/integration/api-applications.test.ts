@@ -56,13 +56,23 @@ async function submitted(): Promise<string> {
   const need = (
     await postNeed({
       actor: owner,
-      input: { amount: 50_000_000n, termMonths: 12, purpose: "采购原材料（钢材），用于承接新订单", maxRate: 600, guaranteeTypes: ["CREDIT"], urgency: "NORMAL", expiresOn: new Date(calendarDay(platformToday()).getTime() + 30 * 86_400_000) },
+      input: {
+        amount: 50_000_000n,
+        termMonths: 12,
+        purpose: "采购原材料（钢材），用于承接新订单",
+        maxRate: 600,
+        guaranteeTypes: ["CREDIT"],
+        urgency: "NORMAL",
+        expiresOn: new Date(calendarDay(platformToday()).getTime() + 30 * 86_400_000),
+      },
       ip: null,
     })
   ).id;
   sme = owner;
   needId = need;
-  return (await submitApplication({ actor: owner, input: { needId: need, productId, amountFen: 50_000_000n, termMonths: 12, submitKey: randomUUID() }, ip: null })).applicationId;
+  return (
+    await submitApplication({ actor: owner, input: { needId: need, productId, amountFen: 50_000_000n, termMonths: 12, submitKey: randomUUID() }, ip: null })
+  ).applicationId;
 }
 
 beforeAll(async () => {
@@ -71,7 +81,10 @@ beforeAll(async () => {
   const other = await makeActor("bank_admin");
   otherToken = (await createApiKey({ actor: other, name: "他行系统", ip: null })).token;
   productId = (await makeProduct(bank.institution!.id, bank.userId, "接口测试信用贷")).id;
-  await prisma.product.update({ where: { id: productId }, data: { eligibleSizes: ["MICRO", "SMALL", "MEDIUM"], repaymentMethods: ["EQUAL_INSTALMENT", "EQUAL_PRINCIPAL"] } });
+  await prisma.product.update({
+    where: { id: productId },
+    data: { eligibleSizes: ["MICRO", "SMALL", "MEDIUM"], repaymentMethods: ["EQUAL_INSTALMENT", "EQUAL_PRINCIPAL"] },
+  });
 });
 
 afterAll(async () => {
@@ -91,12 +104,26 @@ describe("applications through the API", () => {
     expect(((await accepted.json()) as { status: string }).status).toBe("ACCEPTED");
 
     // Approving outside the product's range: the domain's own code, in the caller's language.
-    const tooHigh = await decide(applicationId, { action: "approve", amountFen: 50_000_000, rateBps: 900, termMonths: 12, repaymentMethod: "EQUAL_INSTALMENT" }, { language: "en" });
+    const tooHigh = await decide(
+      applicationId,
+      { action: "approve", amountFen: 50_000_000, rateBps: 900, termMonths: 12, repaymentMethod: "EQUAL_INSTALMENT" },
+      { language: "en" },
+    );
     expect(tooHigh.status).toBe(422);
-    expect(((await tooHigh.json()) as ErrorBody).error).toMatchObject({ code: "application.rateOutOfRange", message: "The rate must be within the product's range." });
+    expect(((await tooHigh.json()) as ErrorBody).error).toMatchObject({
+      code: "application.rateOutOfRange",
+      message: "The rate must be within the product's range.",
+    });
 
     const key = randomUUID();
-    const approveBody = { action: "approve", amountFen: "45000000", rateBps: 420, termMonths: 12, repaymentMethod: "EQUAL_PRINCIPAL", note: "按首贷户优惠利率" };
+    const approveBody = {
+      action: "approve",
+      amountFen: "45000000",
+      rateBps: 420,
+      termMonths: 12,
+      repaymentMethod: "EQUAL_PRINCIPAL",
+      note: "按首贷户优惠利率",
+    };
     const approved = await decide(applicationId, approveBody, { key });
     expect(approved.status).toBe(200);
     const replay = await decide(applicationId, approveBody, { key });
@@ -113,7 +140,12 @@ describe("applications through the API", () => {
     const disbursementKey = randomUUID();
     const loanResponse = await disburse(applicationId, { disbursedOn: platformToday(), bankReference: "JJ-API-7" }, { key: disbursementKey });
     expect(loanResponse.status).toBe(201);
-    const loan = (await loanResponse.json()) as { id: string; principalFen: number; instalments: { principalFen: number; interestFen: number }[]; ledgerTransferId: string };
+    const loan = (await loanResponse.json()) as {
+      id: string;
+      principalFen: number;
+      instalments: { principalFen: number; interestFen: number }[];
+      ledgerTransferId: string;
+    };
     expect(loan.principalFen).toBe(45_000_000);
     expect(loan.instalments).toHaveLength(12);
     expect(loan.instalments.reduce((s, i) => s + i.principalFen, 0)).toBe(45_000_000);
@@ -176,8 +208,17 @@ describe("applications through the API", () => {
   });
 
   it("documents every application and loan operation in the OpenAPI document", async () => {
-    const doc = openApiDocument("en") as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { name: string; in: string }[] }>> };
-    for (const path of ["/api/v1/applications", "/api/v1/applications/{applicationId}", "/api/v1/applications/{applicationId}/decision", "/api/v1/applications/{applicationId}/disbursement", "/api/v1/loans/{loanId}", "/api/v1/loans/{loanId}/repayments"]) {
+    const doc = openApiDocument("en") as unknown as {
+      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { name: string; in: string }[] }>>;
+    };
+    for (const path of [
+      "/api/v1/applications",
+      "/api/v1/applications/{applicationId}",
+      "/api/v1/applications/{applicationId}/decision",
+      "/api/v1/applications/{applicationId}/disbursement",
+      "/api/v1/loans/{loanId}",
+      "/api/v1/loans/{loanId}/repayments",
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     const post = doc.paths["/api/v1/loans/{loanId}/repayments"]!.post!;

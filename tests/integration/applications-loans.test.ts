@@ -50,7 +50,15 @@ async function newNeed(actor: Actor): Promise<string> {
   return (
     await postNeed({
       actor,
-      input: { amount: 50_000_000n, termMonths: 12, purpose: "采购原材料（钢材），用于承接新订单", maxRate: 600, guaranteeTypes: ["CREDIT"], urgency: "NORMAL", expiresOn: inDays(30) },
+      input: {
+        amount: 50_000_000n,
+        termMonths: 12,
+        purpose: "采购原材料（钢材），用于承接新订单",
+        maxRate: 600,
+        guaranteeTypes: ["CREDIT"],
+        urgency: "NORMAL",
+        expiresOn: inDays(30),
+      },
       ip: null,
     })
   ).id;
@@ -103,7 +111,10 @@ beforeAll(async () => {
   const thirdBank = await makeActor("bank_admin");
   thirdProductId = (await makeProduct(thirdBank.institution!.id, thirdBank.userId, "第三家银行信用贷")).id;
   for (const id of [productId, otherProductId, thirdProductId]) {
-    await prisma.product.update({ where: { id }, data: { repaymentMethods: ["EQUAL_INSTALMENT", "EQUAL_PRINCIPAL", "INTEREST_ONLY_BULLET"], maxRateBps: 600, eligibleSizes: ["MICRO", "SMALL", "MEDIUM"] } });
+    await prisma.product.update({
+      where: { id },
+      data: { repaymentMethods: ["EQUAL_INSTALMENT", "EQUAL_PRINCIPAL", "INTEREST_ONLY_BULLET"], maxRateBps: 600, eligibleSizes: ["MICRO", "SMALL", "MEDIUM"] },
+    });
   }
   needId = await newNeed(sme);
 });
@@ -150,6 +161,9 @@ describe("the state machine", () => {
       const actor = input.command === "withdraw" || input.command === "acceptOffer" ? sme : bank;
       expect(await codeOf(() => run(actor, applicationId, input))).toBe("application.illegalTransition");
     }
+    // Declined, the bank's access to the enterprise's data ends with the application.
+    const { authorisation } = await prisma.application.findUniqueOrThrow({ where: { id: applicationId }, select: { authorisation: true } });
+    expect(authorisation!.revokedAt).not.toBeNull();
     const detail = await loadApplication({ actor: sme, applicationId });
     expect(detail.decline).toEqual({ reasonCode: "INCOMPLETE_MATERIALS", note: "缺少近半年流水" });
     expect(detail.events.map((e) => e.toStatus)).toEqual(["SUBMITTED", "DECLINED"]);
@@ -175,10 +189,7 @@ describe("the state machine", () => {
     // Two officers accept at once under different keys: one wins, the other meets the new status.
     const other = await freshSme();
     const second = (await apply(other.actor, productId, other.need)).applicationId;
-    const codes = await Promise.all([
-      codeOf(() => run(bank, second, { command: "accept" })),
-      codeOf(() => run(officer, second, { command: "accept" })),
-    ]);
+    const codes = await Promise.all([codeOf(() => run(bank, second, { command: "accept" })), codeOf(() => run(officer, second, { command: "accept" }))]);
     expect(codes.filter((c) => c === "ok")).toHaveLength(1);
     expect(codes.filter((c) => c === "application.illegalTransition")).toHaveLength(1);
     expect(await prisma.applicationEvent.count({ where: { applicationId: second } })).toBe(2);
@@ -188,7 +199,9 @@ describe("the state machine", () => {
     const { actor: sme, need } = await freshSme();
     const submitKey = crypto.randomUUID();
     const twice = await Promise.all(
-      [0, 1].map(() => submitApplication({ actor: sme, input: { needId: need, productId: otherProductId, amountFen: 50_000_000n, termMonths: 12, submitKey }, ip: null })),
+      [0, 1].map(() =>
+        submitApplication({ actor: sme, input: { needId: need, productId: otherProductId, amountFen: 50_000_000n, termMonths: 12, submitKey }, ip: null }),
+      ),
     );
     expect(new Set(twice.map((r) => r.applicationId)).size).toBe(1);
     expect(await codeOf(() => apply(sme, otherProductId, need))).toBe("application.alreadyLive");
@@ -209,14 +222,16 @@ describe("disbursement and the loan", () => {
     const { applicationId } = await acceptedOffer();
     const commandKey = crypto.randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => disburseLoan({ actor: bank, applicationId, input: { disbursedOn: today(), bankReference: "JJ-2026-001" }, commandKey, ip: null })),
+      Array.from({ length: 10 }, () =>
+        disburseLoan({ actor: bank, applicationId, input: { disbursedOn: today(), bankReference: "JJ-2026-001" }, commandKey, ip: null }),
+      ),
     );
     expect(new Set(results.map((r) => r.loanId)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     // A second report under another key is refused: the application is already disbursed.
-    expect(await codeOf(() => disburseLoan({ actor: officer, applicationId, input: { disbursedOn: today() }, commandKey: crypto.randomUUID(), ip: null }))).toBe(
-      "application.illegalTransition",
-    );
+    expect(
+      await codeOf(() => disburseLoan({ actor: officer, applicationId, input: { disbursedOn: today() }, commandKey: crypto.randomUUID(), ip: null })),
+    ).toBe("application.illegalTransition");
     const loanId = results[0]!.loanId;
     expect(await prisma.loan.count({ where: { applicationId } })).toBe(1);
     const refs = await prisma.ledgerTransferRef.findMany({ where: { businessType: "loan", businessId: loanId } });
@@ -232,7 +247,9 @@ describe("disbursement and the loan", () => {
     expect(transfers).toHaveLength(1);
     expect(transfers[0]!.code).toBe(TRANSFER_CODES.LOAN_DISBURSEMENT);
     expect(BigInt(transfers[0]!.amount.toString())).toBe(50_000_000n);
-    const [principalAccount] = await ledger.lookupAccounts([BigInt((await prisma.ledgerAccountRef.findFirstOrThrow({ where: { ownerId: loanId, purpose: "LOAN_PRINCIPAL" } })).accountId)]);
+    const [principalAccount] = await ledger.lookupAccounts([
+      BigInt((await prisma.ledgerAccountRef.findFirstOrThrow({ where: { ownerId: loanId, purpose: "LOAN_PRINCIPAL" } })).accountId),
+    ]);
     expect(principalAccount!.code).toBe(ACCOUNT_CODES.LOAN_PRINCIPAL);
     expect(principalAccount!.debits_posted).toBe(50_000_000n);
     expect(transfers[0]!.userData128).toBe(loanId);
@@ -260,16 +277,18 @@ describe("disbursement and the loan", () => {
     expect(first.principalFen).toBe(10_000_000n - monthInterest);
     const replay = await recordRepayment({ actor: officer, loanId, input: { amountFen: 10_000_000n, receivedOn: today() }, idempotencyKey: "R-1", ip: null });
     expect(replay).toMatchObject({ repaymentId: first.repaymentId, replayed: true });
-    expect(await codeOf(() => recordRepayment({ actor: officer, loanId, input: { amountFen: 1n, receivedOn: today() }, idempotencyKey: "R-1", ip: null }))).toBe(
-      "loan.repaymentKeyReused",
-    );
-    expect(await codeOf(() => recordRepayment({ actor: otherBank, loanId, input: { amountFen: 1n, receivedOn: today() }, idempotencyKey: "X", ip: null }))).toBe("notFound");
+    expect(
+      await codeOf(() => recordRepayment({ actor: officer, loanId, input: { amountFen: 1n, receivedOn: today() }, idempotencyKey: "R-1", ip: null })),
+    ).toBe("loan.repaymentKeyReused");
+    expect(
+      await codeOf(() => recordRepayment({ actor: otherBank, loanId, input: { amountFen: 1n, receivedOn: today() }, idempotencyKey: "X", ip: null })),
+    ).toBe("notFound");
 
     // More than the payoff is refused and changes nothing.
     const payoff = BigInt((await detail()).payoffFen!);
-    expect(await codeOf(() => recordRepayment({ actor: officer, loanId, input: { amountFen: payoff + 1n, receivedOn: today() }, idempotencyKey: "R-2", ip: null }))).toBe(
-      "loan.exceedsPayoff",
-    );
+    expect(
+      await codeOf(() => recordRepayment({ actor: officer, loanId, input: { amountFen: payoff + 1n, receivedOn: today() }, idempotencyKey: "R-2", ip: null })),
+    ).toBe("loan.exceedsPayoff");
     // The payoff settles it.
     const last = await recordRepayment({ actor: officer, loanId, input: { amountFen: payoff, receivedOn: today() }, idempotencyKey: "R-3", ip: null });
     expect(last.loanStatus).toBe("REPAID");
@@ -288,7 +307,9 @@ describe("disbursement and the loan", () => {
     expect(p!.debits_posted - p!.credits_posted).toBe(0n);
     expect(i!.credits_posted).toBe(loan.repayments.reduce((s, r) => s + r.interestFen, 0n));
     // Linked legs: each repayment with both principal and interest posted both.
-    const repaymentRefs = await prisma.ledgerTransferRef.findMany({ where: { businessType: "repayment", businessId: { in: loan.repayments.map((r) => r.id) } } });
+    const repaymentRefs = await prisma.ledgerTransferRef.findMany({
+      where: { businessType: "repayment", businessId: { in: loan.repayments.map((r) => r.id) } },
+    });
     expect(repaymentRefs.every((r) => r.state === "COMMITTED")).toBe(true);
     expect((await detail()).status).toBe("REPAID");
   });
@@ -343,8 +364,9 @@ describe("deadlines, lapses and re-routing", () => {
     const rerouted = await rerouteApplication({ actor: sme, applicationId, productIds: picks, commandKey, ip: null, now: after });
     expect(rerouted.applicationIds).toHaveLength(2);
     expect((await rerouteApplication({ actor: sme, applicationId, productIds: picks, commandKey, ip: null, now: after })).replayed).toBe(true);
-    const original = await prisma.application.findUniqueOrThrow({ where: { id: applicationId } });
+    const original = await prisma.application.findUniqueOrThrow({ where: { id: applicationId }, include: { authorisation: true } });
     expect(original.status).toBe("WITHDRAWN");
+    expect(original.authorisation!.revokedAt).not.toBeNull();
     const created = await prisma.application.findMany({ where: { reroutedFromId: applicationId }, include: { authorisation: true } });
     expect(created).toHaveLength(2);
     for (const a of created) {
@@ -353,9 +375,9 @@ describe("deadlines, lapses and re-routing", () => {
       expect(a.authorisation!.institutionId).toBe(a.institutionId);
     }
     // Not re-routable twice in effect: a live application cannot be re-routed.
-    expect(await codeOf(() => rerouteApplication({ actor: sme, applicationId: created[0]!.id, productIds: [productId], commandKey: crypto.randomUUID(), ip: null }))).toBe(
-      "application.notReroutable",
-    );
+    expect(
+      await codeOf(() => rerouteApplication({ actor: sme, applicationId: created[0]!.id, productIds: [productId], commandKey: crypto.randomUUID(), ip: null })),
+    ).toBe("application.notReroutable");
   });
 
   it("lapses an offer not accepted in time, after which it cannot be accepted", async () => {

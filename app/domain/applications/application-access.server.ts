@@ -61,3 +61,14 @@ export async function lockApplication(tx: Tx, actor: Actor, applicationId: strin
   if (side === "bank" && row.institutionId !== actor.institution?.id) throw new DomainError("notFound", { status: 404 });
   return row;
 }
+
+/**
+ * An application that ends without a loan (declined, withdrawn, lapsed) ends
+ * the bank's access to the enterprise's data it carried: the authorisation
+ * was for this application alone. A disbursed loan keeps it, for monitoring.
+ */
+export async function endApplicationAuthorisation(tx: Tx, applicationId: string, actorId: string | null, now: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE authorisations SET "revokedAt" = ${now}, "revokedById" = ${actorId}::uuid
+     WHERE id = (SELECT "authorisationId" FROM applications WHERE id = ${applicationId}::uuid) AND "revokedAt" IS NULL`;
+}

@@ -13,16 +13,7 @@ import { DomainError } from "~/domain/errors";
  *   SUBMITTED / ACCEPTED / APPROVED ─withdraw (the SME, or a re-route)→ WITHDRAWN
  */
 
-export const APPLICATION_STATUSES = [
-  "SUBMITTED",
-  "ACCEPTED",
-  "DECLINED",
-  "APPROVED",
-  "OFFER_ACCEPTED",
-  "OFFER_LAPSED",
-  "DISBURSED",
-  "WITHDRAWN",
-] as const;
+export const APPLICATION_STATUSES = ["SUBMITTED", "ACCEPTED", "DECLINED", "APPROVED", "OFFER_ACCEPTED", "OFFER_LAPSED", "DISBURSED", "WITHDRAWN"] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** Statuses in which an application is still alive: one per enterprise and product (a partial unique index). */
@@ -103,11 +94,19 @@ export type ProductBounds = {
  * maximum amount raised by the red-list uplift when the enterprise is on the
  * red list) and one of its repayment methods. Each problem names its field.
  */
-export function approvalProblems(terms: ApprovalTerms, product: ProductBounds, redListed: boolean): { field: keyof ApprovalTerms; code: string; params: Record<string, string | number> }[] {
+export function approvalProblems(
+  terms: ApprovalTerms,
+  product: ProductBounds,
+  redListed: boolean,
+): { field: keyof ApprovalTerms; code: string; params: Record<string, string | number> }[] {
   const problems: { field: keyof ApprovalTerms; code: string; params: Record<string, string | number> }[] = [];
   const maxAmountFen = redListed ? product.maxAmountFen + (product.maxAmountFen * BigInt(product.redListLimitUpliftBps)) / 10_000n : product.maxAmountFen;
   if (terms.amountFen < product.minAmountFen || terms.amountFen > maxAmountFen) {
-    problems.push({ field: "amountFen", code: "application.amountOutOfRange", params: { minFen: product.minAmountFen.toString(), maxFen: maxAmountFen.toString() } });
+    problems.push({
+      field: "amountFen",
+      code: "application.amountOutOfRange",
+      params: { minFen: product.minAmountFen.toString(), maxFen: maxAmountFen.toString() },
+    });
   }
   if (terms.termMonths < product.minTermMonths || terms.termMonths > product.maxTermMonths) {
     problems.push({ field: "termMonths", code: "application.termOutOfRange", params: { min: product.minTermMonths, max: product.maxTermMonths } });

@@ -3,7 +3,7 @@ import type { Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { applicationScope } from "./application-access.server";
-import { APPLICATION_STATUSES, APPLICATION_VIEWS, type ApplicationStatus, type ApplicationView } from "./lifecycle";
+import { APPLICATION_STATUSES, APPLICATION_VIEWS, LIVE_APPLICATION_STATUSES, type ApplicationStatus, type ApplicationView } from "./lifecycle";
 
 export const APPLICATION_PAGE_SIZE = 20;
 
@@ -108,16 +108,23 @@ export function isApplicationStatus(value: string): value is ApplicationStatus {
   return (APPLICATION_STATUSES as readonly string[]).includes(value);
 }
 
-/** The SME's latest application for each product under one of its needs (what its recommendations mark as applied). */
+/**
+ * What the SME's recommendations for one need mark as applied, by product:
+ * its latest application under this need, or a live one under another need
+ * (one live application per product, so applying again would be refused).
+ */
 export async function listNeedApplications(options: { actor: Actor; needId: string }): Promise<Record<string, { id: string; status: ApplicationStatus }>> {
   const enterpriseId = options.actor.enterprise?.id;
   if (!enterpriseId) return {};
   const rows = await prisma.application.findMany({
-    where: { enterpriseId, needId: options.needId },
+    where: { enterpriseId, OR: [{ needId: options.needId }, { status: { in: [...LIVE_APPLICATION_STATUSES] } }] },
     orderBy: { submittedAt: "asc" },
     take: 500,
-    select: { id: true, productId: true, status: true },
+    select: { id: true, productId: true, status: true, needId: true },
   });
-  // The latest per product wins; a withdrawn or declined one still shows, so the SME sees what happened.
-  return Object.fromEntries(rows.map((r) => [r.productId, { id: r.id, status: r.status }]));
+  const byProduct: Record<string, { id: string; status: ApplicationStatus }> = {};
+  // This need's latest wins (a withdrawn or declined one still shows, so the SME sees what happened); a live one elsewhere fills the gaps.
+  for (const r of rows) if (r.needId !== options.needId && !byProduct[r.productId]) byProduct[r.productId] = { id: r.id, status: r.status };
+  for (const r of rows) if (r.needId === options.needId) byProduct[r.productId] = { id: r.id, status: r.status };
+  return byProduct;
 }

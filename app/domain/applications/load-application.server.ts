@@ -2,6 +2,7 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
 import { payoffAmountFen } from "~/domain/loans/repayment";
+import { buildSchedule, type RepaymentMethod } from "~/domain/loans/schedule";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { userDisplayNames } from "~/domain/users/list-users.server";
 import { actorSide, applicationScope } from "./application-access.server";
@@ -67,7 +68,11 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
       },
       authorisation: { select: { id: true, expiresAt: true, revokedAt: true } },
       reroutedTo: { select: { id: true, institution: { select: { nameZh: true, nameEn: true } } }, take: 10 },
-      events: { orderBy: { at: "asc" }, take: MAX_EVENTS, select: { id: true, fromStatus: true, toStatus: true, actorId: true, reasonCode: true, note: true, at: true } },
+      events: {
+        orderBy: { at: "asc" },
+        take: MAX_EVENTS,
+        select: { id: true, fromStatus: true, toStatus: true, actorId: true, reasonCode: true, note: true, at: true },
+      },
       loan: {
         select: {
           id: true,
@@ -85,11 +90,24 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           disbursementTransferId: true,
           pureCredit: true,
           firstTimeBorrower: true,
-          instalments: { orderBy: { seq: "asc" }, select: { seq: true, dueOn: true, principalFen: true, interestFen: true, paidPrincipalFen: true, paidInterestFen: true, status: true } },
+          instalments: {
+            orderBy: { seq: "asc" },
+            select: { seq: true, dueOn: true, principalFen: true, interestFen: true, paidPrincipalFen: true, paidInterestFen: true, status: true },
+          },
           repayments: {
             orderBy: [{ receivedOn: "desc" }, { createdAt: "desc" }],
             take: MAX_REPAYMENTS,
-            select: { id: true, amountFen: true, principalFen: true, interestFen: true, receivedOn: true, bankReference: true, ledgerTransferId: true, interestTransferId: true, createdAt: true },
+            select: {
+              id: true,
+              amountFen: true,
+              principalFen: true,
+              interestFen: true,
+              receivedOn: true,
+              bankReference: true,
+              ledgerTransferId: true,
+              interestTransferId: true,
+              createdAt: true,
+            },
           },
         },
       },
@@ -99,7 +117,9 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
   const status = app.status as ApplicationStatus;
   const side = actorSide(actor);
   const names = await userDisplayNames(app.events.flatMap((e) => (e.actorId ? [e.actorId] : [])));
-  const transferIds = app.loan ? [app.loan.disbursementTransferId, ...app.loan.repayments.flatMap((r) => [r.ledgerTransferId, ...(r.interestTransferId ? [r.interestTransferId] : [])])] : [];
+  const transferIds = app.loan
+    ? [app.loan.disbursementTransferId, ...app.loan.repayments.flatMap((r) => [r.ledgerTransferId, ...(r.interestTransferId ? [r.interestTransferId] : [])])]
+    : [];
   const postings = transferIds.length
     ? await prisma.ledgerTransferRef.findMany({ where: { transferId: { in: transferIds } }, select: { transferId: true, state: true, failure: true } })
     : [];
@@ -108,6 +128,25 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
   const alternatives: RerouteOption[] = reroutable ? await rerouteOptions({ actor, applicationId: app.id }) : [];
   const today = platformToday(now);
   const instalmentStates = app.loan?.instalments.map((i) => ({ ...i, dueOn: day(i.dueOn) })) ?? [];
+  // Before the SME accepts: what the offer would cost, as if disbursed today (the bank's date decides the real schedule).
+  const offerPreview =
+    status === "APPROVED" && app.approvedAmountFen !== null
+      ? (() => {
+          const plan = buildSchedule({
+            principalFen: app.approvedAmountFen,
+            rateBps: app.approvedRateBps!,
+            termMonths: app.approvedTermMonths!,
+            method: app.approvedRepaymentMethod as RepaymentMethod,
+            disbursedOn: today,
+          });
+          return {
+            instalments: plan.length,
+            firstFen: (plan[0]!.principalFen + plan[0]!.interestFen).toString(),
+            lastFen: (plan[plan.length - 1]!.principalFen + plan[plan.length - 1]!.interestFen).toString(),
+            interestFen: plan.reduce((sum, i) => sum + i.interestFen, 0n).toString(),
+          };
+        })()
+      : null;
   const settled = instalmentStates.every((i) => i.paidPrincipalFen === i.principalFen && i.paidInterestFen === i.interestFen);
 
   return {
@@ -166,6 +205,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
     })),
     reroutable,
     alternatives,
+    offerPreview,
     loan: app.loan
       ? {
           id: app.loan.id,

@@ -2,7 +2,7 @@ import { isUniqueViolation, prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
-import { lockApplication } from "./application-access.server";
+import { endApplicationAuthorisation, lockApplication } from "./application-access.server";
 import { canReroute, nextStatus, REROUTE_MAX_PICKS, type ApplicationStatus } from "./lifecycle";
 import { checkApplicationTarget, openApplication, type ApplicationTarget } from "./submit-application.server";
 
@@ -49,7 +49,18 @@ export async function rerouteOptions(options: { actor: Actor; applicationId: str
   return matches.flatMap((m) => {
     const p = byId.get(m.productId);
     return p
-      ? [{ productId: p.id, productNameZh: p.nameZh, productNameEn: p.nameEn, bankNameZh: p.institution.nameZh, bankNameEn: p.institution.nameEn, rank: m.rank, score: m.score, expectedRateBps: m.expectedRateBps }]
+      ? [
+          {
+            productId: p.id,
+            productNameZh: p.nameZh,
+            productNameEn: p.nameEn,
+            bankNameZh: p.institution.nameZh,
+            bankNameEn: p.institution.nameEn,
+            rank: m.rank,
+            score: m.score,
+            expectedRateBps: m.expectedRateBps,
+          },
+        ]
       : [];
   });
 }
@@ -97,50 +108,68 @@ export async function rerouteApplication(options: {
   for (const productId of picks) {
     if (!allowed.has(productId)) throw new DomainError("application.rerouteNotOffered", { status: 422 });
     targets.push(
-      await checkApplicationTarget({ enterpriseId, needId: original.needId, productId, amountFen: original.requestedAmountFen, termMonths: original.requestedTermMonths, now }),
+      await checkApplicationTarget({
+        enterpriseId,
+        needId: original.needId,
+        productId,
+        amountFen: original.requestedAmountFen,
+        termMonths: original.requestedTermMonths,
+        now,
+      }),
     );
   }
 
   let applicationIds: string[];
   try {
     applicationIds = await prisma.$transaction(async (tx) => {
-    const app = await lockApplication(tx, actor, options.applicationId, "sme");
-    if (!canReroute(app, now)) throw new DomainError("application.notReroutable", { status: 409 });
-    if (app.status === "SUBMITTED") {
-      const to = nextStatus(app.status, "withdraw");
-      await tx.application.update({ where: { id: app.id }, data: { status: to, version: { increment: 1 } } });
-      await tx.applicationEvent.create({
-        data: { applicationId: app.id, fromStatus: app.status, toStatus: to, actorId: actor.userId, reasonCode: "REROUTED", idempotencyKey: `${app.id}:withdraw:reroute:${options.commandKey}`, at: now },
+      const app = await lockApplication(tx, actor, options.applicationId, "sme");
+      if (!canReroute(app, now)) throw new DomainError("application.notReroutable", { status: 409 });
+      if (app.status === "SUBMITTED") {
+        const to = nextStatus(app.status, "withdraw");
+        await tx.application.update({ where: { id: app.id }, data: { status: to, version: { increment: 1 } } });
+        await endApplicationAuthorisation(tx, app.id, actor.userId, now);
+        await tx.applicationEvent.create({
+          data: {
+            applicationId: app.id,
+            fromStatus: app.status,
+            toStatus: to,
+            actorId: actor.userId,
+            reasonCode: "REROUTED",
+            idempotencyKey: `${app.id}:withdraw:reroute:${options.commandKey}`,
+            at: now,
+          },
+        });
+        await tx.notification.create({
+          data: { institutionId: app.institutionId, kind: "application.withdraw", payload: { applicationId: app.id, status: to } },
+        });
+      }
+      const ids: string[] = [];
+      for (const target of targets) {
+        ids.push(
+          await openApplication(tx, {
+            actor,
+            enterpriseId,
+            target,
+            amountFen: app.requestedAmountFen,
+            termMonths: app.requestedTermMonths,
+            submitKey: keyOf(target.productId),
+            reroutedFromId: app.id,
+            now,
+            ip: options.ip,
+          }),
+        );
+      }
+      await appendAudit(tx, {
+        actorUserId: actor.userId,
+        actorEnterpriseId: enterpriseId,
+        action: "application.reroute",
+        entityType: "application",
+        entityId: app.id,
+        summary: { from: app.status, to: app.status === "SUBMITTED" ? "WITHDRAWN" : app.status, newApplicationIds: ids },
+        ip: options.ip,
       });
-      await tx.notification.create({ data: { institutionId: app.institutionId, kind: "application.withdraw", payload: { applicationId: app.id, status: to } } });
-    }
-    const ids: string[] = [];
-    for (const target of targets) {
-      ids.push(
-        await openApplication(tx, {
-          actor,
-          enterpriseId,
-          target,
-          amountFen: app.requestedAmountFen,
-          termMonths: app.requestedTermMonths,
-          submitKey: keyOf(target.productId),
-          reroutedFromId: app.id,
-          now,
-          ip: options.ip,
-        }),
-      );
-    }
-    await appendAudit(tx, {
-      actorUserId: actor.userId,
-      actorEnterpriseId: enterpriseId,
-      action: "application.reroute",
-      entityType: "application",
-      entityId: app.id,
-      summary: { from: app.status, to: app.status === "SUBMITTED" ? "WITHDRAWN" : app.status, newApplicationIds: ids },
-      ip: options.ip,
+      return ids;
     });
-    return ids;
-  });
   } catch (error) {
     // The same re-route submitted twice at once: the other request's applications stand.
     if (!isUniqueViolation(error)) throw error;

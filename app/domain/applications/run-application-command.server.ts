@@ -4,7 +4,7 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { DomainError } from "~/domain/errors";
 import type { RepaymentMethod } from "~/domain/loans/schedule";
-import { lockApplication, type LockedApplication } from "./application-access.server";
+import { endApplicationAuthorisation, lockApplication, type LockedApplication } from "./application-access.server";
 import { APPLICATION_COMMANDS, approvalProblems, nextStatus, type ApplicationCommand, type ApplicationStatus, type DeclineReason } from "./lifecycle";
 
 const DAY_MS = 86_400_000;
@@ -54,7 +54,7 @@ export async function runApplicationCommand(options: {
     return await prisma.$transaction(async (tx) => {
       const app = await lockApplication(tx, actor, options.applicationId, rule.by);
       const replay = await tx.applicationEvent.findUnique({ where: { idempotencyKey: eventKey }, select: { toStatus: true } });
-      if (replay) return { applicationId: app.id, status: app.status, replayed: true };
+      if (replay) return { applicationId: app.id, status: replay.toStatus, replayed: true };
       const to = nextStatus(app.status, input.command);
       const changes = await changesFor(tx, app, input, now);
       const moved = await tx.application.updateMany({
@@ -74,6 +74,7 @@ export async function runApplicationCommand(options: {
           at: now,
         },
       });
+      if (to === "DECLINED" || to === "WITHDRAWN") await endApplicationAuthorisation(tx, app.id, actor.userId, now);
       await appendAudit(tx, {
         actorUserId: actor.userId,
         actorInstitutionId: rule.by === "bank" ? app.institutionId : undefined,

@@ -1,8 +1,7 @@
 import { isUniqueViolation, prisma, type Tx } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
-import { loadCalendarOverrides } from "~/domain/calendar/calendar.server";
-import { responseDeadline, shanghaiDay } from "~/domain/calendar/working-days";
+import { loadResponseDeadline } from "~/domain/calendar/calendar.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { assertRecordId, DomainError } from "~/domain/errors";
 import { isActiveNeed, loadMatchProducts, loadNeedInputs, matchingContext } from "~/domain/matching/match-inputs.server";
@@ -31,7 +30,12 @@ export type SubmitApplicationInput = {
  * enterprise's credit report for this application, and a response deadline in
  * working days on the platform's calendar.
  */
-export async function submitApplication(options: { actor: Actor; input: SubmitApplicationInput; ip: string | null; now?: Date }): Promise<{ applicationId: string; created: boolean }> {
+export async function submitApplication(options: {
+  actor: Actor;
+  input: SubmitApplicationInput;
+  ip: string | null;
+  now?: Date;
+}): Promise<{ applicationId: string; created: boolean }> {
   const { actor, input } = options;
   assertCan(actor, "manage:application:own");
   const enterpriseId = actor.enterprise?.id;
@@ -46,11 +50,28 @@ export async function submitApplication(options: { actor: Actor; input: SubmitAp
     return { applicationId: previous.id, created: false };
   }
 
-  const target = await checkApplicationTarget({ enterpriseId, needId: input.needId, productId: input.productId, amountFen: input.amountFen, termMonths: input.termMonths, now });
+  const target = await checkApplicationTarget({
+    enterpriseId,
+    needId: input.needId,
+    productId: input.productId,
+    amountFen: input.amountFen,
+    termMonths: input.termMonths,
+    now,
+  });
 
   try {
     const applicationId = await prisma.$transaction((tx) =>
-      openApplication(tx, { actor, enterpriseId, target, amountFen: input.amountFen, termMonths: input.termMonths, submitKey: input.submitKey, reroutedFromId: null, now, ip: options.ip }),
+      openApplication(tx, {
+        actor,
+        enterpriseId,
+        target,
+        amountFen: input.amountFen,
+        termMonths: input.termMonths,
+        submitKey: input.submitKey,
+        reroutedFromId: null,
+        now,
+        ip: options.ip,
+      }),
     );
     return { applicationId, created: true };
   } catch (error) {
@@ -86,15 +107,18 @@ export async function checkApplicationTarget(options: {
   const [product] = await loadMatchProducts(prisma, [options.productId]);
   if (!product) throw new DomainError("notFound", { status: 404 });
   // The rules judge what is applied for: the need's other terms, this amount and term.
-  const failures = checkPair({ ...needInput.need, amountFen: Number(options.amountFen), termMonths: options.termMonths }, needInput.enterprise, product, matchingContext(asOf));
+  const failures = checkPair(
+    { ...needInput.need, amountFen: Number(options.amountFen), termMonths: options.termMonths },
+    needInput.enterprise,
+    product,
+    matchingContext(asOf),
+  );
   if (failures.length > 0) {
     throw new DomainError("application.notEligible", { status: 409, params: { rules: failures.map((f) => f.rule).join(",") } });
   }
   const row = await prisma.product.findUniqueOrThrow({ where: { id: product.id }, select: { responseDeadlineWorkingDays: true, institutionId: true } });
-  const days = row.responseDeadlineWorkingDays;
-  // Exceptions for a span that always covers the deadline: a working day in every week, holidays of at most ten days.
-  const overrides = await loadCalendarOverrides(prisma, shanghaiDay(now), shanghaiDay(new Date(now.getTime() + (days * 3 + 30) * DAY_MS)));
-  return { needId: needInput.need.id, productId: product.id, institutionId: row.institutionId, respondBy: responseDeadline(now, days, overrides) };
+  const respondBy = await loadResponseDeadline(prisma, now, row.responseDeadlineWorkingDays);
+  return { needId: needInput.need.id, productId: product.id, institutionId: row.institutionId, respondBy };
 }
 
 /**
@@ -147,7 +171,14 @@ export async function openApplication(
     select: { id: true },
   });
   await tx.applicationEvent.create({
-    data: { applicationId: application.id, fromStatus: null, toStatus: "SUBMITTED", actorId: actor.userId, idempotencyKey: `${application.id}:submit`, at: now },
+    data: {
+      applicationId: application.id,
+      fromStatus: null,
+      toStatus: "SUBMITTED",
+      actorId: actor.userId,
+      idempotencyKey: `${application.id}:submit`,
+      at: now,
+    },
   });
   await appendAudit(tx, {
     actorUserId: actor.userId,

@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
+import { endApplicationAuthorisation } from "./application-access.server";
 import { nextStatus } from "./lifecycle";
 
 /** Applications per transaction. */
@@ -55,8 +56,17 @@ export async function sweepApplications(db: Db, now: Date = new Date()): Promise
       for (const app of expired) {
         const to = nextStatus("APPROVED", "lapse");
         await tx.application.update({ where: { id: app.id }, data: { status: to, version: { increment: 1 } } });
+        await endApplicationAuthorisation(tx, app.id, null, now);
         await tx.applicationEvent.create({
-          data: { applicationId: app.id, fromStatus: "APPROVED", toStatus: to, actorId: null, reasonCode: "OFFER_EXPIRED", idempotencyKey: `${app.id}:lapse`, at: now },
+          data: {
+            applicationId: app.id,
+            fromStatus: "APPROVED",
+            toStatus: to,
+            actorId: null,
+            reasonCode: "OFFER_EXPIRED",
+            idempotencyKey: `${app.id}:lapse`,
+            at: now,
+          },
         });
         await appendAudit(tx, {
           action: "application.lapse",

@@ -16,7 +16,7 @@ import { requestLedgerSubmission } from "./ledger-submission.server";
 import { buildSchedule, type RepaymentMethod } from "./schedule";
 
 export type DisburseInput = {
-  /** YYYY-MM-DD: the value date, not in the future and not before the offer was accepted. */
+  /** YYYY-MM-DD: the value date, not in the future and not before the bank approved the terms. */
   disbursedOn: string;
   bankReference?: string | null;
 };
@@ -35,7 +35,14 @@ export type DisburseResult = { loanId: string; applicationId: string; replayed: 
  * concurrent reports, a repeated report with the same key returns the loan,
  * and `loans.applicationId` is unique underneath.
  */
-export async function disburseLoan(options: { actor: Actor; applicationId: string; input: DisburseInput; commandKey: string; ip: string | null; now?: Date }): Promise<DisburseResult> {
+export async function disburseLoan(options: {
+  actor: Actor;
+  applicationId: string;
+  input: DisburseInput;
+  commandKey: string;
+  ip: string | null;
+  now?: Date;
+}): Promise<DisburseResult> {
   const { actor, input } = options;
   assertCan(actor, "manage:loan:institution");
   const now = options.now ?? new Date();
@@ -50,15 +57,17 @@ export async function disburseLoan(options: { actor: Actor; applicationId: strin
         const app = await lockApplication(tx, actor, options.applicationId, "bank");
         const replay = await tx.applicationEvent.findUnique({ where: { idempotencyKey: eventKey }, select: { id: true } });
         if (replay) {
-          const loan = await tx.loan.findUniqueOrThrow({ where: { applicationId: app.id }, select: { id: true } });
+          const loan = await tx.loan.findUniqueOrThrow({ where: { applicationId: app.id }, select: { id: true, disbursedOn: true } });
+          // The same key for another report is a client's mistake, not a retry.
+          if (loan.disbursedOn.toISOString().slice(0, 10) !== input.disbursedOn) throw new DomainError("loan.disbursementKeyReused", { status: 409 });
           return { loanId: loan.id, applicationId: app.id, replayed: true };
         }
         const to = nextStatus(app.status, "disburse");
         if (app.approvedAmountFen === null || app.approvedRateBps === null || app.approvedTermMonths === null || !app.approvedRepaymentMethod) {
           throw new DomainError("application.illegalTransition", { status: 409, params: { from: app.status, command: "disburse" } });
         }
-        const acceptedOn = app.approvedAt ? platformToday(app.approvedAt) : today;
-        if (input.disbursedOn < acceptedOn) throw new DomainError("loan.disbursedBeforeApproval", { status: 422, params: { day: acceptedOn } });
+        const approvedOn = app.approvedAt ? platformToday(app.approvedAt) : today;
+        if (input.disbursedOn < approvedOn) throw new DomainError("loan.disbursedBeforeApproval", { status: 422, params: { day: approvedOn } });
 
         const product = await tx.product.findUniqueOrThrow({ where: { id: app.productId }, select: { type: true, fundId: true } });
         const fundRule = product.fundId

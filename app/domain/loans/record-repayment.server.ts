@@ -73,7 +73,14 @@ export async function recordRepayment(options: {
     if (found.amountFen !== input.amountFen || formatDay(found.receivedOn) !== input.receivedOn) {
       throw new DomainError("loan.repaymentKeyReused", { status: 409 });
     }
-    return { repaymentId: found.id, loanId: found.loanId, principalFen: found.principalFen, interestFen: found.interestFen, loanStatus: found.loan.status, replayed: true };
+    return {
+      repaymentId: found.id,
+      loanId: found.loanId,
+      principalFen: found.principalFen,
+      interestFen: found.interestFen,
+      loanStatus: found.loan.status,
+      replayed: true,
+    };
   };
 
   const earlier = await replayOf();
@@ -82,7 +89,9 @@ export async function recordRepayment(options: {
   try {
     const result = await prisma.$transaction(
       async (tx) => {
-        const [loan] = await tx.$queryRaw<{ id: string; institutionId: string; enterpriseId: string; status: string; rateBps: number; disbursedOn: Date; defaultedAt: Date | null }[]>`
+        const [loan] = await tx.$queryRaw<
+          { id: string; institutionId: string; enterpriseId: string; status: string; rateBps: number; disbursedOn: Date; defaultedAt: Date | null }[]
+        >`
           SELECT id::text, "institutionId"::text, "enterpriseId"::text, status::text, "rateBps", "disbursedOn", "defaultedAt"
             FROM loans WHERE id = ${options.loanId}::uuid FOR UPDATE`;
         if (!loan || loan.institutionId !== institutionId) throw new DomainError("notFound", { status: 404 });
@@ -101,7 +110,10 @@ export async function recordRepayment(options: {
           allocation = allocateRepayment(instalments, input.amountFen, input.receivedOn, loan.rateBps);
         } catch (error) {
           if (error instanceof RepaymentError) {
-            throw new DomainError(`loan.${error.code}`, { status: 422, params: { payoffFen: error.payoffFen.toString(), payoff: formatMoneyFen(error.payoffFen, "en") } });
+            throw new DomainError(`loan.${error.code}`, {
+              status: 422,
+              params: { payoffFen: error.payoffFen.toString(), payoff: formatMoneyFen(error.payoffFen, "en") },
+            });
           }
           throw error;
         }
@@ -118,14 +130,26 @@ export async function recordRepayment(options: {
           legs.push({
             businessType: "repayment",
             businessId: repaymentId,
-            transfer: { ...common, debit_account_id: settlementAccount!, credit_account_id: principalAccount!, amount: allocation.principalFen, code: TRANSFER_CODES.REPAYMENT_PRINCIPAL },
+            transfer: {
+              ...common,
+              debit_account_id: settlementAccount!,
+              credit_account_id: principalAccount!,
+              amount: allocation.principalFen,
+              code: TRANSFER_CODES.REPAYMENT_PRINCIPAL,
+            },
           });
         }
         if (allocation.interestFen > 0n) {
           legs.push({
             businessType: "repayment",
             businessId: repaymentId,
-            transfer: { ...common, debit_account_id: settlementAccount!, credit_account_id: interestAccount!, amount: allocation.interestFen, code: TRANSFER_CODES.REPAYMENT_INTEREST },
+            transfer: {
+              ...common,
+              debit_account_id: settlementAccount!,
+              credit_account_id: interestAccount!,
+              amount: allocation.interestFen,
+              code: TRANSFER_CODES.REPAYMENT_INTEREST,
+            },
           });
         }
         // Both legs or neither: the first carries `linked`, closing the chain at the second.
@@ -171,7 +195,14 @@ export async function recordRepayment(options: {
           });
         }
         const outstanding = allocation.instalments.reduce((sum, i) => sum + (i.principalFen - i.paidPrincipalFen), 0n);
-        const state = loanStateFor({ instalments: allocation.instalments, today, defaultAfterDays: env.LOAN_DEFAULT_AFTER_DAYS, defaulted: loan.defaultedAt !== null });
+        const computed = loanStateFor({
+          instalments: allocation.instalments,
+          today,
+          defaultAfterDays: env.LOAN_DEFAULT_AFTER_DAYS,
+          defaulted: loan.defaultedAt !== null,
+        });
+        // Default is declared in one place, the delinquency sweep, which records when and tells both sides.
+        const state = computed === "DEFAULTED" && loan.defaultedAt === null ? "OVERDUE" : computed;
         const now = options.now ?? new Date();
         await tx.loan.update({
           where: { id: loan.id },
@@ -202,7 +233,11 @@ export async function recordRepayment(options: {
           ip: options.ip,
         });
         await tx.notification.create({
-          data: { enterpriseId: loan.enterpriseId, kind: "loan.repayment-recorded", payload: { loanId: loan.id, repaymentId, amountFen: input.amountFen.toString() } },
+          data: {
+            enterpriseId: loan.enterpriseId,
+            kind: "loan.repayment-recorded",
+            payload: { loanId: loan.id, repaymentId, amountFen: input.amountFen.toString() },
+          },
         });
         return { repaymentId, loanId: loan.id, principalFen: allocation.principalFen, interestFen: allocation.interestFen, loanStatus: state, replayed: false };
       },

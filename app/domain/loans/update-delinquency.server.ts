@@ -26,7 +26,9 @@ export async function updateLoanDelinquency(db: Db, now: Date = new Date()): Pro
   for (;;) {
     const done = await db.$transaction(
       async (tx) => {
-        const loans = await tx.$queryRaw<{ id: string; institutionId: string; enterpriseId: string; status: string; daysPastDue: number; defaultedAt: Date | null }[]>`
+        const loans = await tx.$queryRaw<
+          { id: string; institutionId: string; enterpriseId: string; status: string; daysPastDue: number; defaultedAt: Date | null }[]
+        >`
           SELECT id::text, "institutionId"::text, "enterpriseId"::text, status::text, "daysPastDue", "defaultedAt"
             FROM loans WHERE status <> 'REPAID' AND id > ${after}::uuid ORDER BY id LIMIT ${CHUNK} FOR UPDATE`;
         if (loans.length === 0) return true;
@@ -40,21 +42,28 @@ export async function updateLoanDelinquency(db: Db, now: Date = new Date()): Pro
         const byLoan = new Map<string, InstalmentState[]>();
         for (const r of rows) {
           const list = byLoan.get(r.loanId) ?? [];
-          list.push({ seq: r.seq, dueOn: formatDay(r.dueOn), principalFen: r.principalFen, interestFen: r.interestFen, paidPrincipalFen: r.paidPrincipalFen, paidInterestFen: r.paidInterestFen });
+          list.push({
+            seq: r.seq,
+            dueOn: formatDay(r.dueOn),
+            principalFen: r.principalFen,
+            interestFen: r.interestFen,
+            paidPrincipalFen: r.paidPrincipalFen,
+            paidInterestFen: r.paidInterestFen,
+          });
           byLoan.set(r.loanId, list);
         }
         for (const loan of loans) {
           const instalments = byLoan.get(loan.id) ?? [];
           const dpd = daysPastDue(instalments, today);
           const state = loanStateFor({ instalments, today, defaultAfterDays: env.LOAN_DEFAULT_AFTER_DAYS, defaulted: loan.defaultedAt !== null });
-          if (dpd === loan.daysPastDue && state === loan.status) continue;
+          const defaultedNow = state === "DEFAULTED" && loan.defaultedAt === null;
+          if (dpd === loan.daysPastDue && state === loan.status && !defaultedNow) continue;
           result.changed++;
-          const defaultedNow = state === "DEFAULTED" && loan.status !== "DEFAULTED";
           await tx.loan.update({
             where: { id: loan.id },
             data: { daysPastDue: dpd, status: state, delinquencyOn: new Date(`${today}T00:00:00Z`), ...(defaultedNow ? { defaultedAt: now } : {}) },
           });
-          if (state === loan.status) continue;
+          if (state === loan.status && !defaultedNow) continue;
           if (state === "OVERDUE") result.becameOverdue++;
           if (defaultedNow) result.defaulted++;
           await appendAudit(tx, {

@@ -180,7 +180,12 @@ export default function ApiKeysPage({ loaderData, actionData }: Route.ComponentP
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {t("apiKeys.title")}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{t("apiKeys.intro")}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t("apiKeys.intro")}{" "}
+        <a href="/api/docs" target="_blank" rel="noreferrer" data-testid="api-docs-link">
+          {t("apiKeys.docsLink")}
+        </a>
+      </Typography.Paragraph>
       {actionData?.created && <NewToken name={actionData.created.name} token={actionData.created.token} />}
       {actionData?.revoked && (
         <Alert type="success" showIcon role="status" style={{ marginBottom: 16 }} title={t("apiKeys.revokedNotice", { name: actionData.revoked })} />

@@ -68,19 +68,38 @@ export async function action({ request, context, params }: Route.ActionArgs) {
         await runApplicationCommand({ actor, applicationId, input: { command: "acceptOffer" }, commandKey: input.commandKey, ip });
         return 1;
       case "decline":
-        await runApplicationCommand({ actor, applicationId, input: { command: "decline", reasonCode: input.reasonCode, note: input.note }, commandKey: input.commandKey, ip });
+        await runApplicationCommand({
+          actor,
+          applicationId,
+          input: { command: "decline", reasonCode: input.reasonCode, note: input.note },
+          commandKey: input.commandKey,
+          ip,
+        });
         return 1;
       case "approve":
         await runApplicationCommand({
           actor,
           applicationId,
-          input: { command: "approve", amountFen: input.amount, rateBps: input.rate, termMonths: input.termMonths, repaymentMethod: input.repaymentMethod, note: input.note },
+          input: {
+            command: "approve",
+            amountFen: input.amount,
+            rateBps: input.rate,
+            termMonths: input.termMonths,
+            repaymentMethod: input.repaymentMethod,
+            note: input.note,
+          },
           commandKey: input.commandKey,
           ip,
         });
         return 1;
       case "disburse":
-        await disburseLoan({ actor, applicationId, input: { disbursedOn: input.disbursedOn, bankReference: input.bankReference }, commandKey: input.commandKey, ip });
+        await disburseLoan({
+          actor,
+          applicationId,
+          input: { disbursedOn: input.disbursedOn, bankReference: input.bankReference },
+          commandKey: input.commandKey,
+          ip,
+        });
         return 1;
       case "repay": {
         const loaded = await loadApplication({ actor, applicationId });
@@ -318,10 +337,22 @@ function SmeActions({ app, commandKey }: { app: ApplicationDetail; commandKey: s
   return (
     <Flex gap={12} wrap>
       {has("acceptOffer") && (
-        <CommandButton intent="acceptOffer" commandKey={commandKey} label={t("applications.commands.acceptOffer")} confirm={t("applications.acceptOfferConfirm")} primary />
+        <CommandButton
+          intent="acceptOffer"
+          commandKey={commandKey}
+          label={t("applications.commands.acceptOffer")}
+          confirm={t("applications.acceptOfferConfirm")}
+          primary
+        />
       )}
       {has("withdraw") && (
-        <CommandButton intent="withdraw" commandKey={commandKey} label={t("applications.commands.withdraw")} confirm={t("applications.withdrawConfirm")} danger />
+        <CommandButton
+          intent="withdraw"
+          commandKey={commandKey}
+          label={t("applications.commands.withdraw")}
+          confirm={t("applications.withdrawConfirm")}
+          danger
+        />
       )}
     </Flex>
   );
@@ -371,7 +402,19 @@ function Reroute({ app, commandKey, result }: { app: ApplicationDetail; commandK
   );
 }
 
-function LoanSection({ app, commandKey, result, canRepay, today }: { app: ApplicationDetail; commandKey: string; result: Result; canRepay: boolean; today: string }) {
+function LoanSection({
+  app,
+  commandKey,
+  result,
+  canRepay,
+  today,
+}: {
+  app: ApplicationDetail;
+  commandKey: string;
+  result: Result;
+  canRepay: boolean;
+  today: string;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
@@ -389,7 +432,9 @@ function LoanSection({ app, commandKey, result, canRepay, today }: { app: Applic
     { principal: 0n, interest: 0n, paid: 0n },
   );
   const postingTag = (posting: { state: string } | null) =>
-    posting ? <Tag color={posting.state === "COMMITTED" ? "success" : posting.state === "FAILED" ? "error" : "processing"}>{t(`loans.posting.${posting.state}`)}</Tag> : null;
+    posting ? (
+      <Tag color={posting.state === "COMMITTED" ? "success" : posting.state === "FAILED" ? "error" : "processing"}>{t(`loans.posting.${posting.state}`)}</Tag>
+    ) : null;
   return (
     <Card title={t("loans.section")} id="loan" data-testid="loan">
       <Descriptions column={{ xs: 1, md: 3 }} size="small" bordered>
@@ -418,7 +463,11 @@ function LoanSection({ app, commandKey, result, canRepay, today }: { app: Applic
         </Descriptions.Item>
       </Descriptions>
       <div style={{ margin: "16px 0" }}>
-        <Progress percent={repaidPercent} format={() => t("loans.progress", { percent: repaidPercent })} aria-label={t("loans.progress", { percent: repaidPercent })} />
+        <Progress
+          percent={repaidPercent}
+          format={() => t("loans.progress", { percent: repaidPercent })}
+          aria-label={t("loans.progress", { percent: repaidPercent })}
+        />
         {loan.payoffFen && <Typography.Text type="secondary">{t("loans.payoff", { day: loan.today, amount: money(loan.payoffFen) })}</Typography.Text>}
       </div>
 
@@ -437,7 +486,12 @@ function LoanSection({ app, commandKey, result, canRepay, today }: { app: Applic
           { title: t("loans.scheduleColumns.principal"), key: "p", align: "right", render: (_, i) => money(i.principalFen) },
           { title: t("loans.scheduleColumns.interest"), key: "i", align: "right", render: (_, i) => money(i.interestFen) },
           { title: t("loans.scheduleColumns.total"), key: "t", align: "right", render: (_, i) => money(BigInt(i.principalFen) + BigInt(i.interestFen)) },
-          { title: t("loans.scheduleColumns.paid"), key: "paid", align: "right", render: (_, i) => money(BigInt(i.paidPrincipalFen) + BigInt(i.paidInterestFen)) },
+          {
+            title: t("loans.scheduleColumns.paid"),
+            key: "paid",
+            align: "right",
+            render: (_, i) => money(BigInt(i.paidPrincipalFen) + BigInt(i.paidInterestFen)),
+          },
           {
             title: t("loans.scheduleColumns.status"),
             key: "s",
@@ -445,7 +499,9 @@ function LoanSection({ app, commandKey, result, canRepay, today }: { app: Applic
               i.pastDue ? (
                 <Tag color="error">{t("loans.instalmentStatus.PAST_DUE")}</Tag>
               ) : (
-                <Tag color={i.status === "PAID" ? "success" : i.status === "PARTIALLY_PAID" ? "processing" : undefined}>{t(`loans.instalmentStatus.${i.status}`)}</Tag>
+                <Tag color={i.status === "PAID" ? "success" : i.status === "PARTIALLY_PAID" ? "processing" : undefined}>
+                  {t(`loans.instalmentStatus.${i.status}`)}
+                </Tag>
               ),
           },
         ]}
@@ -572,11 +628,29 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
         />
       )}
       <FormError errors={result?.error?.[""] ?? undefined} />
-      {app.overdue && <Alert type="warning" showIcon title={t(app.side === "sme" ? "applications.overdueAlertSme" : "applications.overdueAlert", { time: formatDeadline(app.respondBy) })} />}
-      {app.status === "DECLINED" && <Alert type="error" showIcon data-testid="declined" title={t(app.side === "sme" ? "applications.declinedAlertSme" : "applications.declinedAlert", { reason: declineReason })} />}
+      {app.overdue && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t(app.side === "sme" ? "applications.overdueAlertSme" : "applications.overdueAlert", { time: formatDeadline(app.respondBy) })}
+        />
+      )}
+      {app.status === "DECLINED" && (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="declined"
+          title={t(app.side === "sme" ? "applications.declinedAlertSme" : "applications.declinedAlert", { reason: declineReason })}
+        />
+      )}
       {app.status === "OFFER_LAPSED" && <Alert type="warning" showIcon title={t("applications.lapsedAlert")} />}
       {app.reroutedFromId && (
-        <Alert type="info" showIcon title={t("applications.reroutedFrom")} action={<Link to={`/app/applications/${app.reroutedFromId}`}>{t("applications.viewOriginal")}</Link>} />
+        <Alert
+          type="info"
+          showIcon
+          title={t("applications.reroutedFrom")}
+          action={<Link to={`/app/applications/${app.reroutedFromId}`}>{t("applications.viewOriginal")}</Link>}
+        />
       )}
       {app.reroutedTo.length > 0 && (
         <Alert
@@ -638,7 +712,23 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                       })}
                     </span>
                     {app.status === "APPROVED" && app.approved.offerExpiresAt && (
-                      <Typography.Text type="secondary"> · {t("applications.offerExpires", { time: formatDateTime(app.approved.offerExpiresAt) })}</Typography.Text>
+                      <div>
+                        <Typography.Text type="secondary">
+                          {t("applications.offerExpires", { time: formatDateTime(app.approved.offerExpiresAt) })}
+                        </Typography.Text>
+                      </div>
+                    )}
+                    {app.offerPreview && (
+                      <div data-testid="offer-preview">
+                        <Typography.Text type="secondary">
+                          {t("applications.offerPreview", {
+                            first: money(app.offerPreview.firstFen),
+                            last: money(app.offerPreview.lastFen),
+                            count: app.offerPreview.instalments,
+                            interest: money(app.offerPreview.interestFen),
+                          })}
+                        </Typography.Text>
+                      </div>
                     )}
                   </Descriptions.Item>
                 )}
@@ -677,9 +767,11 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                       </div>
                     )}
                     {e.note && <div>{e.note}</div>}
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(e.at)} · {e.actor ?? t("applications.system")}
-                    </Typography.Text>
+                    <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {formatDateTime(e.at)} · {e.actor ?? t("applications.system")}
+                      </Typography.Text>
+                    </div>
                   </div>
                 ),
               }))}

@@ -59,7 +59,8 @@ export default function LoansPage({ loaderData }: Route.ComponentProps) {
           key: v,
           label: (
             <span>
-              {t(`loans.views.${v}`)} <Tag color={(v === "OVERDUE" || v === "DEFAULTED") && loaderData.counts[v] > 0 ? "red" : undefined}>{loaderData.counts[v]}</Tag>
+              {t(`loans.views.${v}`)}{" "}
+              <Tag color={(v === "OVERDUE" || v === "DEFAULTED") && loaderData.counts[v] > 0 ? "red" : undefined}>{loaderData.counts[v]}</Tag>
             </span>
           ),
         }))}
@@ -79,7 +80,9 @@ export default function LoansPage({ loaderData }: Route.ComponentProps) {
               key: "who",
               render: (_, r) => (
                 <div style={{ maxWidth: 260 }}>
-                  <Link to={`/app/applications/${r.applicationId}#loan`}>{role === "bank" ? r.enterpriseName : zh ? r.productNameZh : (r.productNameEn ?? r.productNameZh)}</Link>
+                  <Link to={`/app/applications/${r.applicationId}#loan`}>
+                    {role === "bank" ? r.enterpriseName : zh ? r.productNameZh : (r.productNameEn ?? r.productNameZh)}
+                  </Link>
                   <div>
                     <Typography.Text type="secondary">
                       {role === "bank" ? (zh ? r.productNameZh : (r.productNameEn ?? r.productNameZh)) : zh ? r.bankNameZh : r.bankNameEn}

@@ -30,7 +30,9 @@ export const ApplicationListQuerySchema = PaginationQuerySchema.extend({
   view: z
     .enum(APPLICATION_VIEWS)
     .default("open")
-    .meta({ description: "open: awaiting the bank or the enterprise; overdue: unanswered past the deadline; closed: declined, lapsed, disbursed or withdrawn; all" }),
+    .meta({
+      description: "open: awaiting the bank or the enterprise; overdue: unanswered past the deadline; closed: declined, lapsed, disbursed or withdrawn; all",
+    }),
 });
 
 export const ApplicationDecisionBodySchema = z
@@ -59,14 +61,11 @@ export const DisbursementBodySchema = z
   .strict()
   .meta({ id: "Disbursement", description: "The day the money was paid out (not in the future, not before the approval)" });
 
-export const RepaymentBodySchema = z
-  .object({ amountFen: FenAmountSchema, receivedOn: DaySchema, bankReference })
-  .strict()
-  .meta({
-    id: "Repayment",
-    description:
-      "Money received from the borrower. Applied to interest then principal of instalments due, then the current period's interest, then early repayment of principal from the last instalment back. Report in date order; at most the payoff amount.",
-  });
+export const RepaymentBodySchema = z.object({ amountFen: FenAmountSchema, receivedOn: DaySchema, bankReference }).strict().meta({
+  id: "Repayment",
+  description:
+    "Money received from the borrower. Applied to interest then principal of instalments due, then the current period's interest, then early repayment of principal from the last instalment back. Report in date order; at most the payoff amount.",
+});
 
 const ApplicationSchema = z
   .object({
@@ -82,7 +81,13 @@ const ApplicationSchema = z
     overdue: z.boolean(),
     declineReasonCode: z.enum(DECLINE_REASONS).nullable(),
     approved: z
-      .object({ amountFen: FenSchema, rateBps: z.number().int(), termMonths: z.number().int(), repaymentMethod: z.enum(REPAYMENT_METHODS), offerExpiresAt: InstantSchema.nullable() })
+      .object({
+        amountFen: FenSchema,
+        rateBps: z.number().int(),
+        termMonths: z.number().int(),
+        repaymentMethod: z.enum(REPAYMENT_METHODS),
+        offerExpiresAt: InstantSchema.nullable(),
+      })
       .nullable(),
     loanId: z.uuid().nullable(),
     url: z.url(),

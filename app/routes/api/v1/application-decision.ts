@@ -30,12 +30,25 @@ export async function action({ request, params }: Route.ActionArgs) {
         const body = await readJsonBody(request, MAX_BODY_BYTES, ApplicationDecisionBodySchema);
         const input =
           body.action === "approve"
-            ? { command: "approve" as const, amountFen: body.amountFen, rateBps: body.rateBps, termMonths: body.termMonths, repaymentMethod: body.repaymentMethod, note: body.note }
+            ? {
+                command: "approve" as const,
+                amountFen: body.amountFen,
+                rateBps: body.rateBps,
+                termMonths: body.termMonths,
+                repaymentMethod: body.repaymentMethod,
+                note: body.note,
+              }
             : body.action === "decline"
               ? { command: "decline" as const, reasonCode: body.reasonCode, note: body.note }
               : { command: "accept" as const, note: body.note };
-        // The request's key is the command's key too: the same decision is done once even past the API's retention.
-        await runApplicationCommand({ actor, applicationId: params.applicationId, input, commandKey: `api:${request.headers.get(IDEMPOTENCY_HEADER)}`, ip: clientIp(request) });
+        // The request's key (per API key) is the command's key too: the same decision is done once even past the API's retention.
+        await runApplicationCommand({
+          actor,
+          applicationId: params.applicationId,
+          input,
+          commandKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          ip: clientIp(request),
+        });
         return apiJson(await findBankApplication(request, actor, params.applicationId));
       },
       { maxBodyBytes: MAX_BODY_BYTES },

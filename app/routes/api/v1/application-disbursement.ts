@@ -32,7 +32,7 @@ export async function action({ request, params }: Route.ActionArgs) {
           actor,
           applicationId: params.applicationId,
           input: { disbursedOn: body.disbursedOn, bankReference: body.bankReference ?? null },
-          commandKey: `api:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          commandKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
           ip: clientIp(request),
         });
         const loan = await findBankLoan(request, actor, loanId);

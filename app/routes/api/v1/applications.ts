@@ -22,7 +22,13 @@ export async function loader({ request }: Route.LoaderArgs) {
     const where = { AND: [bankScope(actor), listApplicationsWhere(view, now)] };
     const [total, rows] = await Promise.all([
       prisma.application.count({ where }),
-      prisma.application.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: (page - 1) * pageSize, take: pageSize, select: APPLICATION_API_SELECT }),
+      prisma.application.findMany({
+        where,
+        orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+        select: APPLICATION_API_SELECT,
+      }),
     ]);
     return apiJson({ page, pageSize, total, items: rows.map((r) => applicationToApi(request, r, now)) });
   });

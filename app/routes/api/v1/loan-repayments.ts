@@ -33,7 +33,7 @@ export async function action({ request, params }: Route.ActionArgs) {
           actor,
           loanId: params.loanId,
           input: { amountFen: body.amountFen, receivedOn: body.receivedOn, bankReference: body.bankReference ?? null },
-          idempotencyKey: `api:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          idempotencyKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
           ip: clientIp(request),
         });
         return apiJson(
