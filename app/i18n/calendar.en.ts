@@ -39,10 +39,12 @@ export const calendarEn: Widen<typeof calendarZhCN> = {
     savedNotice: "{{date}} saved.",
     unchangedNotice: "Nothing changed for {{date}}.",
     removedNotice: "Setting for {{date}} removed; the day follows the usual rule again.",
-    errors: {
-      dateOutOfRange: "The date must be between {{min}} and {{max}}",
-      workdayNotWeekend: "Monday to Friday are working days already; a make-up working day falls on a Saturday or Sunday",
-      dayNotFound: "{{date}} is not set (someone may have removed it); reload the page to see the current calendar",
-    },
   },
+};
+
+/** Messages of the calendar's `calendar.*` error codes (merged under `errors.calendar`). */
+export const calendarErrorsEn = {
+  dateOutOfRange: "The date must be between {{min}} and {{max}}",
+  workdayNotWeekend: "Monday to Friday are working days already; a make-up working day falls on a Saturday or Sunday",
+  dayNotFound: "{{date}} is not set (someone may have removed it); reload the page to see the current calendar",
 };

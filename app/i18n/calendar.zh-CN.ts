@@ -37,10 +37,12 @@ export const calendarZhCN = {
     savedNotice: "已保存 {{date}}。",
     unchangedNotice: "{{date}} 的设置没有变化。",
     removedNotice: "已删除 {{date}} 的设置，该日恢复常规规则。",
-    errors: {
-      dateOutOfRange: "日期须在 {{min}} 年至 {{max}} 年之间",
-      workdayNotWeekend: "周一至周五本就是工作日；调休上班日应为周六或周日",
-      dayNotFound: "{{date}} 没有设置（可能已被他人删除），请刷新页面查看最新内容",
-    },
   },
+};
+
+/** Messages of the calendar's `calendar.*` error codes (merged under `errors.calendar`). */
+export const calendarErrorsZhCN = {
+  dateOutOfRange: "日期须在 {{min}} 年至 {{max}} 年之间",
+  workdayNotWeekend: "周一至周五本就是工作日；调休上班日应为周六或周日",
+  dayNotFound: "{{date}} 没有设置（可能已被他人删除），请刷新页面查看最新内容",
 };

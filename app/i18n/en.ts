@@ -1,4 +1,4 @@
-import { calendarEn } from "./calendar.en";
+import { calendarErrorsEn, calendarEn } from "./calendar.en";
 import { applicationsEn } from "./applications.en";
 import { matchingEn } from "./matching.en";
 import { marketEn, productErrorsEn } from "./market.en";
@@ -476,6 +476,7 @@ export const en: Messages = {
     myList: "My requests",
   },
   errors: {
+    calendar: calendarErrorsEn,
     application: applicationsEn.applicationErrors,
     loan: applicationsEn.loanErrors,
     product: productErrorsEn,

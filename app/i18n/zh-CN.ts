@@ -1,4 +1,4 @@
-import { calendarZhCN } from "./calendar.zh-CN";
+import { calendarErrorsZhCN, calendarZhCN } from "./calendar.zh-CN";
 import { applicationsZhCN } from "./applications.zh-CN";
 import { matchingZhCN } from "./matching.zh-CN";
 import { marketZhCN, productErrorsZhCN } from "./market.zh-CN";
@@ -473,6 +473,7 @@ export const zhCN = {
     myList: "我的申请",
   },
   errors: {
+    calendar: calendarErrorsZhCN,
     application: applicationsZhCN.applicationErrors,
     loan: applicationsZhCN.loanErrors,
     product: productErrorsZhCN,

@@ -8,6 +8,7 @@ import { userDisplayNames } from "~/domain/users/list-users.server";
 import { actorSide, applicationScope } from "./application-access.server";
 import { canReroute, commandsFor, isOverdue, type ApplicationStatus } from "./lifecycle";
 import { rerouteOptions, type RerouteOption } from "./reroute-application.server";
+import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
 
 /** Events and repayments shown: far more than any application or loan has. */
 const MAX_EVENTS = 200;
@@ -55,13 +56,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           id: true,
           nameZh: true,
           nameEn: true,
-          minAmountFen: true,
-          maxAmountFen: true,
-          minTermMonths: true,
-          maxTermMonths: true,
-          minRateBps: true,
-          maxRateBps: true,
-          repaymentMethods: true,
+          ...PRODUCT_TERMS_SELECT,
           requiredMaterials: true,
           responseDeadlineWorkingDays: true,
         },

@@ -93,7 +93,8 @@ export async function rerouteApplication(options: {
   const now = options.now ?? new Date();
   const keyOf = (productId: string) => `reroute:${options.applicationId}:${options.commandKey}:${productId}`;
 
-  const earlier = await prisma.application.findMany({ where: { submitKey: { in: picks.map(keyOf) } }, select: { id: true } });
+  // Only this enterprise's own earlier re-route counts as a replay.
+  const earlier = await prisma.application.findMany({ where: { enterpriseId, submitKey: { in: picks.map(keyOf) } }, select: { id: true } });
   if (earlier.length === picks.length) return { applicationIds: earlier.map((a) => a.id), replayed: true };
 
   const original = await prisma.application.findFirst({
@@ -173,7 +174,7 @@ export async function rerouteApplication(options: {
   } catch (error) {
     // The same re-route submitted twice at once: the other request's applications stand.
     if (!isUniqueViolation(error)) throw error;
-    const same = await prisma.application.findMany({ where: { submitKey: { in: picks.map(keyOf) } }, select: { id: true } });
+    const same = await prisma.application.findMany({ where: { enterpriseId, submitKey: { in: picks.map(keyOf) } }, select: { id: true } });
     if (same.length === picks.length) return { applicationIds: same.map((a) => a.id), replayed: true };
     throw new DomainError("application.alreadyLive", { status: 409 });
   }

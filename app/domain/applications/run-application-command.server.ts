@@ -6,6 +6,7 @@ import { DomainError } from "~/domain/errors";
 import type { RepaymentMethod } from "~/domain/loans/schedule";
 import { endApplicationAuthorisation, lockApplication, type LockedApplication } from "./application-access.server";
 import { APPLICATION_COMMANDS, approvalProblems, nextStatus, type ApplicationCommand, type ApplicationStatus, type DeclineReason } from "./lifecycle";
+import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
 
 const DAY_MS = 86_400_000;
 
@@ -123,13 +124,7 @@ async function changesFor(
       const product = await tx.product.findUniqueOrThrow({
         where: { id: app.productId },
         select: {
-          minAmountFen: true,
-          maxAmountFen: true,
-          minTermMonths: true,
-          maxTermMonths: true,
-          minRateBps: true,
-          maxRateBps: true,
-          repaymentMethods: true,
+          ...PRODUCT_TERMS_SELECT,
           redListLimitUpliftBps: true,
         },
       });

@@ -67,9 +67,11 @@ export async function recordRepayment(options: {
   const replayOf = async (): Promise<RepaymentResult | null> => {
     const found = await prisma.repayment.findUnique({
       where: { idempotencyKey: key },
-      select: { id: true, loanId: true, amountFen: true, receivedOn: true, principalFen: true, interestFen: true, loan: { select: { status: true } } },
+      select: { id: true, loanId: true, amountFen: true, receivedOn: true, principalFen: true, interestFen: true, loan: { select: { status: true, institutionId: true } } },
     });
     if (!found) return null;
+    // Another bank's repayment is not found, whatever key names it.
+    if (found.loan.institutionId !== institutionId) throw new DomainError("notFound", { status: 404 });
     if (found.amountFen !== input.amountFen || formatDay(found.receivedOn) !== input.receivedOn) {
       throw new DomainError("loan.repaymentKeyReused", { status: 409 });
     }

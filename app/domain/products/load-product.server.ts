@@ -4,6 +4,7 @@ import { assertRecordId, DomainError } from "~/domain/errors";
 import { userDisplayNames } from "~/domain/users/list-users.server";
 import type { ProductStatus, ProductTransition } from "~/schemas/products";
 import { availableTransitions } from "./product-lifecycle";
+import { PRODUCT_TERMS_SELECT } from "./product-data";
 
 const PRODUCT_DETAIL = {
   id: true,
@@ -13,13 +14,7 @@ const PRODUCT_DETAIL = {
   type: true,
   scenarioTags: true,
   description: true,
-  minAmountFen: true,
-  maxAmountFen: true,
-  minTermMonths: true,
-  maxTermMonths: true,
-  minRateBps: true,
-  maxRateBps: true,
-  repaymentMethods: true,
+  ...PRODUCT_TERMS_SELECT,
   guaranteeTypes: true,
   eligibleRegionCodes: true,
   eligibleIndustryCodes: true,

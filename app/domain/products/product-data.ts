@@ -1,5 +1,16 @@
 import type { ProductFormInput } from "~/schemas/products";
 
+/** A product's lending terms, as every reader of them selects them: ranges in 分, months and bps, and repayment methods. */
+export const PRODUCT_TERMS_SELECT = {
+  minAmountFen: true,
+  maxAmountFen: true,
+  minTermMonths: true,
+  maxTermMonths: true,
+  minRateBps: true,
+  maxRateBps: true,
+  repaymentMethods: true,
+} as const;
+
 /** The form's values as the columns they are stored in (money in 分, rates and uplift in bps). */
 export function productColumns(input: ProductFormInput) {
   return {

@@ -3,6 +3,7 @@ import { industryName } from "~/domain/reference/industries";
 import { scenarioTagName } from "~/domain/reference/product-tags";
 import type { IndexName } from "../../../search/indexes";
 import type { SearchDocument } from "./search-index";
+import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
 
 /**
  * What each index holds, built from the database's current state. Only what a
@@ -16,13 +17,7 @@ const PRODUCT_SELECT = {
   type: true,
   scenarioTags: true,
   description: true,
-  minAmountFen: true,
-  maxAmountFen: true,
-  minTermMonths: true,
-  maxTermMonths: true,
-  minRateBps: true,
-  maxRateBps: true,
-  repaymentMethods: true,
+  ...PRODUCT_TERMS_SELECT,
   guaranteeTypes: true,
   eligibleRegionCodes: true,
   fundId: true,

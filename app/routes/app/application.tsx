@@ -26,7 +26,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/application";
 import { ApplicationStatusTag } from "~/components/applications/ApplicationStatusTag";
-import { CsrfInput, FormError, translateError } from "~/components/forms";
+import { CsrfInput, Field, FormError, translateError } from "~/components/forms";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
 import { DECLINE_REASONS, REROUTE_MAX_PICKS } from "~/domain/applications/lifecycle";
 import { loadApplication, type ApplicationDetail } from "~/domain/applications/load-application.server";
@@ -130,6 +130,9 @@ export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: Shou
 
 type Result = { error?: Record<string, string[] | null> | null } | undefined;
 
+/** A field's problems from the last submission, for `Field`. */
+const errorsOf = (result: Result, name: string): string[] | undefined => result?.error?.[name] ?? undefined;
+
 function fieldError(t: (k: string) => string, result: Result, name: string): string | undefined {
   return translateError(t as never, result?.error?.[name]?.[0] ?? undefined);
 }
@@ -174,18 +177,6 @@ function CommandButton(props: { intent: string; commandKey: string; label: strin
   );
 }
 
-function LabeledField(props: { id: string; label: string; error?: string; help?: string; children: React.ReactNode }) {
-  return (
-    <AntForm.Item
-      label={<label htmlFor={props.id}>{props.label}</label>}
-      validateStatus={props.error ? "error" : undefined}
-      help={props.error ? <span role="alert">{props.error}</span> : props.help}
-    >
-      {props.children}
-    </AntForm.Item>
-  );
-}
-
 function BankActions({ app, commandKey, result, today }: { app: ApplicationDetail; commandKey: string; result: Result; today: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -224,34 +215,34 @@ function BankActions({ app, commandKey, result, today }: { app: ApplicationDetai
             <AntForm layout="vertical" component={false}>
               <Row gutter={16}>
                 <Col xs={24} md={6}>
-                  <LabeledField id="approve-amount" label={t("applications.approvedAmount")} error={fieldError(t, result, "amount")}>
+                  <Field id="approve-amount" label={t("applications.approvedAmount")} errors={errorsOf(result, "amount")}>
                     <Input id="approve-amount" name="amount" inputMode="decimal" defaultValue={fenToYuanText(app.requested.amountFen)} suffix="元" />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={6}>
-                  <LabeledField id="approve-rate" label={t("applications.approvedRate")} error={fieldError(t, result, "rate")}>
+                  <Field id="approve-rate" label={t("applications.approvedRate")} errors={errorsOf(result, "rate")}>
                     <Input id="approve-rate" name="rate" inputMode="decimal" defaultValue={bpsToPercentText(p.minRateBps)} suffix="%" />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={4}>
-                  <LabeledField id="approve-term" label={t("applications.approvedTerm")} error={fieldError(t, result, "termMonths")}>
+                  <Field id="approve-term" label={t("applications.approvedTerm")} errors={errorsOf(result, "termMonths")}>
                     <Input id="approve-term" name="termMonths" inputMode="numeric" defaultValue={String(app.requested.termMonths)} />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={8}>
-                  <LabeledField id="approve-method" label={t("applications.repaymentMethod")} error={fieldError(t, result, "repaymentMethod")}>
+                  <Field id="approve-method" label={t("applications.repaymentMethod")} errors={errorsOf(result, "repaymentMethod")}>
                     <Select
                       id="approve-method"
                       value={method}
                       onChange={setMethod}
                       options={p.repaymentMethods.map((m) => ({ value: m, label: t(`loans.methods.${m}`) }))}
                     />
-                  </LabeledField>
+                  </Field>
                 </Col>
               </Row>
-              <LabeledField id="approve-note" label={t("applications.note")}>
+              <Field id="approve-note" label={t("applications.note")}>
                 <Input id="approve-note" name="note" maxLength={500} placeholder={t("applications.notePlaceholder")} />
-              </LabeledField>
+              </Field>
               <Button type="primary" htmlType="submit" loading={submitting("approve")} data-testid="command-approve">
                 {t("applications.commands.approve")}
               </Button>
@@ -269,19 +260,19 @@ function BankActions({ app, commandKey, result, today }: { app: ApplicationDetai
             <AntForm layout="vertical" component={false}>
               <Row gutter={16}>
                 <Col xs={24} md={10}>
-                  <LabeledField id="decline-reason" label={t("applications.declineReason")} error={fieldError(t, result, "reasonCode")}>
+                  <Field id="decline-reason" label={t("applications.declineReason")} errors={errorsOf(result, "reasonCode")}>
                     <Select
                       id="decline-reason"
                       value={reason}
                       onChange={setReason}
                       options={DECLINE_REASONS.map((r) => ({ value: r, label: t(`applications.declineReasons.${r}`) }))}
                     />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={14}>
-                  <LabeledField id="decline-note" label={t("applications.note")}>
+                  <Field id="decline-note" label={t("applications.note")}>
                     <Input id="decline-note" name="note" maxLength={500} placeholder={t("applications.notePlaceholder")} />
-                  </LabeledField>
+                  </Field>
                 </Col>
               </Row>
               <Button danger htmlType="submit" loading={submitting("decline")} data-testid="command-decline">
@@ -302,7 +293,7 @@ function BankActions({ app, commandKey, result, today }: { app: ApplicationDetai
             <AntForm layout="vertical" component={false}>
               <Row gutter={16}>
                 <Col xs={24} md={8}>
-                  <LabeledField id="disbursed-on" label={t("applications.disbursedOn")} error={fieldError(t, result, "disbursedOn")}>
+                  <Field id="disbursed-on" label={t("applications.disbursedOn")} errors={errorsOf(result, "disbursedOn")}>
                     <DatePicker
                       id="disbursed-on"
                       style={{ width: "100%" }}
@@ -311,12 +302,12 @@ function BankActions({ app, commandKey, result, today }: { app: ApplicationDetai
                       disabledDate={(d) => d.format("YYYY-MM-DD") > today}
                       onChange={(d) => d && setDisbursedOn(d.format("YYYY-MM-DD"))}
                     />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={16}>
-                  <LabeledField id="bank-reference" label={t("applications.bankReference")} error={fieldError(t, result, "bankReference")}>
+                  <Field id="bank-reference" label={t("applications.bankReference")} errors={errorsOf(result, "bankReference")}>
                     <Input id="bank-reference" name="bankReference" maxLength={64} />
-                  </LabeledField>
+                  </Field>
                 </Col>
               </Row>
               <Button type="primary" htmlType="submit" loading={submitting("disburse")} data-testid="command-disburse">
@@ -562,12 +553,12 @@ function LoanSection({
             <AntForm layout="vertical" component={false}>
               <Row gutter={16}>
                 <Col xs={24} md={8}>
-                  <LabeledField id="repay-amount" label={t("loans.repayAmount")} error={fieldError(t, result, "amount")}>
+                  <Field id="repay-amount" label={t("loans.repayAmount")} errors={errorsOf(result, "amount")}>
                     <Input id="repay-amount" name="amount" inputMode="decimal" suffix="元" autoComplete="off" />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={8}>
-                  <LabeledField id="received-on" label={t("loans.receivedOn")} error={fieldError(t, result, "receivedOn")}>
+                  <Field id="received-on" label={t("loans.receivedOn")} errors={errorsOf(result, "receivedOn")}>
                     <DatePicker
                       id="received-on"
                       style={{ width: "100%" }}
@@ -576,12 +567,12 @@ function LoanSection({
                       disabledDate={(d) => d.format("YYYY-MM-DD") > today || d.format("YYYY-MM-DD") < loan.disbursedOn}
                       onChange={(d) => d && setReceivedOn(d.format("YYYY-MM-DD"))}
                     />
-                  </LabeledField>
+                  </Field>
                 </Col>
                 <Col xs={24} md={8}>
-                  <LabeledField id="repay-reference" label={t("loans.repayReference")} error={fieldError(t, result, "bankReference")}>
+                  <Field id="repay-reference" label={t("loans.repayReference")} errors={errorsOf(result, "bankReference")}>
                     <Input id="repay-reference" name="bankReference" maxLength={64} />
-                  </LabeledField>
+                  </Field>
                 </Col>
               </Row>
               <Button type="primary" htmlType="submit" loading={navigation.state === "submitting"} data-testid="command-repay">

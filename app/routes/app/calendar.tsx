@@ -1,12 +1,11 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Alert, Button, Card, Col, Flex, Form as AntForm, Input, Popconfirm, Radio, Row, Space, Table, Tag, Typography } from "antd";
-import type { TFunction } from "i18next";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Form, Link, data, useNavigation, useSubmit } from "react-router";
 import type { Route } from "./+types/calendar";
-import { CsrfInput, inputProps, translateError } from "~/components/forms";
+import { CsrfInput, Field, inputProps, translateError } from "~/components/forms";
 import { useSubmitOnChange } from "~/components/search/useSubmitOnChange";
 import { listCalendarDays, loadCalendarDay, removeCalendarDay, setCalendarDay } from "~/domain/calendar/calendar.server";
 import { isWeekend, workingDaysBetween } from "~/domain/calendar/working-days";
@@ -45,10 +44,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: CalendarActionSchema });
   if (submission.status !== "success") {
     const removing = submission.payload.intent === "remove";
-    return data(
-      { result: removing ? null : submission.reply(), removeError: removing ? "invalid" : null, notice: null },
-      { status: 400 },
-    );
+    return data({ result: removing ? null : submission.reply(), removeError: removing ? "invalid" : null, notice: null }, { status: 400 });
   }
   const ip = clientIp(request);
   const input = submission.value;
@@ -67,13 +63,6 @@ export async function action({ request, context }: Route.ActionArgs) {
     removeError: null,
     notice: { kind: outcome.value.changed ? ("saved" as const) : ("unchanged" as const), date: input.date },
   };
-}
-
-/** Form errors of this page: `calendar.*` codes have their messages under `calendar.errors`. */
-function errorText(t: TFunction, message: string | undefined): string | undefined {
-  if (!message?.startsWith("calendar.")) return translateError(t, message);
-  const [key, params] = message.split("|", 2) as [string, string | undefined];
-  return t(`calendar.errors.${key.slice("calendar.".length)}`, params ? (JSON.parse(params) as Record<string, unknown>) : {});
 }
 
 type LoaderData = Route.ComponentProps["loaderData"];
@@ -180,22 +169,6 @@ function RemoveButton({ row }: { row: DayRow }) {
   );
 }
 
-/** A labelled field whose message may be one of this page's `calendar.*` codes (see Field in ~/components/forms). */
-function CalendarField(props: { id: string; label: string; errors?: string[]; help?: string; required?: boolean; children: React.ReactNode }) {
-  const { t } = useTranslation();
-  const error = errorText(t, props.errors?.[0]);
-  return (
-    <AntForm.Item
-      label={<label htmlFor={props.id}>{props.label}</label>}
-      required={props.required}
-      validateStatus={error ? "error" : undefined}
-      help={error ? <span id={`${props.id}-error`} role="alert">{error}</span> : props.help}
-    >
-      {props.children}
-    </AntForm.Item>
-  );
-}
-
 /** Add or change one day, opened on the day from `?edit=` when there is one. */
 function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["edit"]; lastResult: SubmissionResult<string[]> | null }) {
   const { t } = useTranslation();
@@ -214,7 +187,7 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
-  const formError = errorText(t, form.errors?.[0]);
+  const formError = translateError(t, form.errors?.[0]);
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "set";
   return (
     <Card title={edit?.day ? t("calendar.editTitle", { date: edit.date }) : t("calendar.formTitle")}>
@@ -226,7 +199,7 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
         <AntForm layout="vertical" component={false}>
           <Row gutter={16}>
             <Col xs={24} sm={12}>
-              <CalendarField id={fields.date.id} label={t("calendar.fields.date")} errors={fields.date.errors} help={t("calendar.dateHelp")} required>
+              <Field id={fields.date.id} label={t("calendar.fields.date")} errors={fields.date.errors} help={t("calendar.dateHelp")} required>
                 <Input
                   {...inputProps(fields.date, { type: "date" })}
                   key={form.key}
@@ -234,14 +207,14 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
                   max={`${CALENDAR_LIMITS.maxYear}-12-31`}
                   data-testid="calendar-date"
                 />
-              </CalendarField>
+              </Field>
             </Col>
             <Col xs={24} sm={12}>
               <AntForm.Item
                 label={<span id={`${fields.kind.id}-label`}>{t("calendar.fields.kind")}</span>}
                 required
                 validateStatus={fields.kind.errors ? "error" : undefined}
-                help={fields.kind.errors ? <span role="alert">{errorText(t, fields.kind.errors[0])}</span> : undefined}
+                help={fields.kind.errors ? <span role="alert">{translateError(t, fields.kind.errors[0])}</span> : undefined}
               >
                 <Radio.Group
                   key={form.key}
@@ -253,7 +226,7 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
               </AntForm.Item>
             </Col>
             <Col xs={24} sm={12}>
-              <CalendarField id={fields.nameZh.id} label={t("calendar.fields.nameZh")} errors={fields.nameZh.errors} required>
+              <Field id={fields.nameZh.id} label={t("calendar.fields.nameZh")} errors={fields.nameZh.errors} required>
                 <Input
                   {...inputProps(fields.nameZh, { type: "text" })}
                   key={form.key}
@@ -261,10 +234,10 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
                   placeholder={t("calendar.nameZhPlaceholder")}
                   autoComplete="off"
                 />
-              </CalendarField>
+              </Field>
             </Col>
             <Col xs={24} sm={12}>
-              <CalendarField id={fields.nameEn.id} label={t("calendar.fields.nameEn")} errors={fields.nameEn.errors} required>
+              <Field id={fields.nameEn.id} label={t("calendar.fields.nameEn")} errors={fields.nameEn.errors} required>
                 <Input
                   {...inputProps(fields.nameEn, { type: "text" })}
                   key={form.key}
@@ -272,7 +245,7 @@ function DayForm({ year, edit, lastResult }: { year: number; edit: LoaderData["e
                   placeholder={t("calendar.nameEnPlaceholder")}
                   autoComplete="off"
                 />
-              </CalendarField>
+              </Field>
             </Col>
           </Row>
           <Space wrap>
@@ -299,7 +272,7 @@ export default function CalendarPage({ loaderData, actionData }: Route.Component
   const byDate = new Map(days.map((d) => [d.date, d]));
   const holidays = days.filter((d) => !d.isWorkday).length;
   const notice = actionData?.notice;
-  const removeError = errorText(t, actionData?.removeError ?? undefined);
+  const removeError = translateError(t, actionData?.removeError ?? undefined);
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
       <div>

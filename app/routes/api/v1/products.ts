@@ -5,6 +5,7 @@ import { DomainError, isDomainError } from "~/domain/errors";
 import { changeProductStatus } from "~/domain/products/change-product-status.server";
 import { EDITABLE_STATUSES } from "~/domain/products/product-lifecycle";
 import { createProduct, updateProduct } from "~/domain/products/save-product.server";
+import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
 import { fenNumber } from "~/schemas/api/common";
 import { ProductRefParamsSchema, ProductUpsertBodySchema, type ProductResponse } from "~/schemas/api/products";
 import type { ProductFormInput, ProductStatus } from "~/schemas/products";
@@ -37,13 +38,7 @@ const PRODUCT_API_SELECT = {
   type: true,
   scenarioTags: true,
   description: true,
-  minAmountFen: true,
-  maxAmountFen: true,
-  minTermMonths: true,
-  maxTermMonths: true,
-  minRateBps: true,
-  maxRateBps: true,
-  repaymentMethods: true,
+  ...PRODUCT_TERMS_SELECT,
   guaranteeTypes: true,
   eligibleRegionCodes: true,
   eligibleIndustryCodes: true,
