@@ -1,5 +1,6 @@
 import {
   AccountBookOutlined,
+  InboxOutlined,
   AppstoreOutlined,
   CalendarOutlined,
   FileDoneOutlined,
@@ -50,6 +51,7 @@ const ICONS: Record<string, React.ReactNode> = {
   products: <AppstoreOutlined />,
   productReviews: <CheckSquareOutlined />,
   needs: <ProfileOutlined />,
+  needInbox: <InboxOutlined />,
   applications: <FileDoneOutlined />,
   loans: <AccountBookOutlined />,
   calendar: <CalendarOutlined />,

@@ -206,7 +206,7 @@ export const applicationsEn = {
     openApplication: "Open",
   },
   applicationErrors: {
-    illegalTransition: "This cannot be done while the application is in status {{from}}. The page may be out of date; reload and try again.",
+    illegalTransition: "This cannot be done while the application is “$t(applications.status.{{from}})”. The page may be out of date; reload and try again.",
     stale: "Someone else just acted on this application. Reload and try again.",
     needNotActive: "This financing need has ended or expired; it cannot be applied against.",
     notEligible: "For the amount and term applied for, the product's requirements are not met. Adjust them, or see the other recommended products.",

@@ -201,7 +201,7 @@ export const applicationsZhCN = {
     openApplication: "查看",
   },
   applicationErrors: {
-    illegalTransition: "当前状态（{{from}}）下不能执行该操作，页面可能已过期，请刷新后重试。",
+    illegalTransition: "申请当前为“$t(applications.status.{{from}})”，不能执行该操作。页面可能已过期，请刷新后重试。",
     stale: "申请刚被其他人处理过，请刷新后重试。",
     needNotActive: "这条融资需求已结束或已过期，不能再申请。",
     notEligible: "按申请的金额和期限，本产品的准入条件未满足。请调整后再试，或查看推荐中的其他产品。",

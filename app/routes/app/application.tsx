@@ -428,7 +428,7 @@ function LoanSection({
     ) : null;
   return (
     <Card title={t("loans.section")} id="loan" data-testid="loan">
-      <Descriptions column={{ xs: 1, md: 3 }} size="small" bordered>
+      <Descriptions column={{ xs: 1, sm: 2, xxl: 3 }} size="small" bordered>
         <Descriptions.Item label={t("loans.principal")}>{money(loan.principalFen)}</Descriptions.Item>
         <Descriptions.Item label={t("loans.rate")}>{formatRateBps(loan.rateBps)}</Descriptions.Item>
         <Descriptions.Item label={t("loans.term")}>{t("applications.months", { count: loan.termMonths })}</Descriptions.Item>
