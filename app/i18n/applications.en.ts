@@ -41,6 +41,8 @@ export const applicationsEn = {
     amountHelp: "This product lends {{min}} – {{max}}",
     termLabel: "Term (months)",
     termHelp: "This product's terms: {{min}} – {{max}} months",
+    creditGrade: "Credit grade",
+    creditScore: "score {{score}}",
     materials: "Materials the bank asks for",
     noMaterials: "This product lists no additional materials.",
     consentTitle: "Submitting grants access",

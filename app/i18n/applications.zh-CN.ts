@@ -39,6 +39,8 @@ export const applicationsZhCN = {
     amountHelp: "本产品额度 {{min}} – {{max}}",
     termLabel: "期限（月）",
     termHelp: "本产品期限 {{min}} – {{max}} 个月",
+    creditGrade: "信用等级",
+    creditScore: "评分 {{score}}",
     materials: "银行要求的材料",
     noMaterials: "本产品未列出额外材料。",
     consentTitle: "提交即授权",

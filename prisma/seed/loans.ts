@@ -31,6 +31,8 @@ import type { Random } from "./random";
 const DAY = 86_400_000;
 /** Other enterprises' applications: enough for every bank's pages to have rows in every tab. */
 const BOOK_SIZE = 48;
+/** The book's stages, in rotation: about half disbursed, the rest spread over the application's steps. */
+const BOOK_STAGES = ["disbursed", "submitted", "declined", "approved", "disbursed", "waiting", "disbursed", "approved", "disbursed", "submitted"] as const;
 
 type BankUsers = { admin: string; officer: string };
 
@@ -193,9 +195,10 @@ export async function seedLoans(
     taken.add(`${owner.enterprise!.id}/${product.id}`);
     const officer = await officerOf(product.institutionId);
     const amount = need.amountFen;
-    const roll = rng.next();
-    if (roll < 0.45) {
-      // Disbursed: most repaid on time so far, one in six repaid early in full, a few past due or in default.
+    // Stages in a fixed rotation (every one within the first eight), so even a small city shows each of them.
+    const stage = BOOK_STAGES[booked % BOOK_STAGES.length]!;
+    if (stage === "disbursed") {
+      // Disbursed: most repaid on time so far, one in six paid off early today, a few past due or in default.
       const daysAgo = rng.int(20, 300);
       const dueSoFar = Math.floor(daysAgo / 31);
       const fate = rng.next();
@@ -214,19 +217,18 @@ export async function seedLoans(
           await recordRepayment({
             actor: officer,
             loanId,
-            input: { amountFen: loan.outstandingPrincipalFen + current.interestFen - current.paidInterestFen, receivedOn: day(ago(3)) },
+            input: { amountFen: loan.outstandingPrincipalFen + current.interestFen - current.paidInterestFen, receivedOn: options.today },
             idempotencyKey: key(),
             ip: null,
-            now: ago(3, 15),
           });
         }
       }
-    } else if (roll < 0.6) {
+    } else if (stage === "submitted") {
       await apply(owner, need.id, product.id, amount, need.termMonths, ago(rng.int(0, 3), rng.int(9, 17)));
-    } else if (roll < 0.7) {
+    } else if (stage === "waiting") {
       const id = await apply(owner, need.id, product.id, amount, need.termMonths, ago(rng.int(8, 20)));
       if (rng.next() < 0.5) await run(officer, id, { command: "accept" }, ago(rng.int(1, 5)));
-    } else if (roll < 0.8) {
+    } else if (stage === "declined") {
       const id = await apply(owner, need.id, product.id, amount, need.termMonths, ago(6));
       const reasons = ["CREDIT_GRADE_TOO_LOW", "INSUFFICIENT_REVENUE", "DEBT_TOO_HIGH", "INCOMPLETE_MATERIALS"] as const;
       await run(officer, id, { command: "decline", reasonCode: reasons[rng.int(0, reasons.length - 1)]!, note: "" }, ago(4));

@@ -176,7 +176,7 @@ describe("re-matching after each kind of change", () => {
     expect((await refreshResponseRecords(prisma)).rerank).toBe(0);
     expect(await runMatching()).toBe(0);
     const before = (await ranking(needId)).find((r) => r.productId === productId)!;
-    // Twenty applications, every one answered within an hour and by its deadline.
+    // Twenty applications, every one answered within an hour and by its deadline (declined: one live application per product).
     const now = Date.now();
     for (let i = 0; i < 20; i++) {
       await prisma.application.create({
@@ -189,7 +189,7 @@ describe("re-matching after each kind of change", () => {
           submittedAt: new Date(now - (i + 2) * DAY),
           respondBy: new Date(now - (i + 1) * DAY),
           respondedAt: new Date(now - (i + 2) * DAY + 3_600_000),
-          status: "ACCEPTED",
+          status: "DECLINED",
         },
       });
     }

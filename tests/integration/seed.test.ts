@@ -15,6 +15,9 @@ describe("demo city", () => {
       events: await prisma.productEvent.count(),
       signals: await prisma.creditSignal.count(),
       authorisations: await prisma.authorisation.count(),
+      applications: await prisma.application.count(),
+      loans: await prisma.loan.count(),
+      postings: await prisma.ledgerTransferRef.count(),
     });
     const first = await counts();
     expect(first.banks).toBeGreaterThanOrEqual(15);
@@ -28,6 +31,15 @@ describe("demo city", () => {
     const enterprises = await prisma.enterprise.findMany({ select: { uscc: true, regionCode: true, name: true } });
     expect(enterprises.every((e) => parseUscc(e.uscc).ok && e.uscc.slice(2, 8) === e.regionCode)).toBe(true);
     expect(enterprises.every((e) => e.regionCode.startsWith("2111") && /有限公司$/.test(e.name))).toBe(true);
+
+    // Applications and loans at every stage, made by the domain's own commands, every posting in the ledger.
+    const statuses = new Set((await prisma.application.groupBy({ by: ["status"], _count: true })).map((g) => g.status));
+    for (const status of ["SUBMITTED", "APPROVED", "DISBURSED", "DECLINED"] as const) expect(statuses).toContain(status);
+    expect(await prisma.application.count({ where: { overdueSince: { not: null } } })).toBeGreaterThan(0);
+    expect(first.loans).toBeGreaterThan(5);
+    expect(await prisma.ledgerTransferRef.count({ where: { state: { not: "COMMITTED" } } })).toBe(0);
+    const demoSme = await prisma.user.findUniqueOrThrow({ where: { username: "sme" }, select: { memberships: { select: { enterpriseId: true } } } });
+    expect(await prisma.loan.count({ where: { enterpriseId: demoSme.memberships[0]!.enterpriseId! } })).toBe(1);
 
     await seedDemo(prisma, { enterprises: 400, seed: 42 });
     expect(await counts()).toEqual(first);

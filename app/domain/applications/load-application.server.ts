@@ -49,7 +49,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
       overdueSince: true,
       offerExpiresAt: true,
       version: true,
-      enterprise: { select: { id: true, name: true, uscc: true } },
+      enterprise: { select: { id: true, name: true, uscc: true, currentEvaluation: { select: { grade: true, score: true } } } },
       institution: { select: { id: true, nameZh: true, nameEn: true } },
       product: {
         select: {
@@ -152,7 +152,13 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
     needId: app.needId,
     reroutedFromId: app.reroutedFromId,
     reroutedTo: app.reroutedTo.map((r) => ({ id: r.id, bankNameZh: r.institution.nameZh, bankNameEn: r.institution.nameEn })),
-    enterprise: { id: app.enterprise.id, name: app.enterprise.name, uscc: app.enterprise.uscc },
+    enterprise: {
+      id: app.enterprise.id,
+      name: app.enterprise.name,
+      uscc: app.enterprise.uscc,
+      grade: app.enterprise.currentEvaluation?.grade ?? null,
+      score: app.enterprise.currentEvaluation?.score ?? null,
+    },
     bank: app.institution,
     product: {
       id: app.product.id,

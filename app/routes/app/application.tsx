@@ -676,6 +676,12 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                   )}
                 </Descriptions.Item>
                 <Descriptions.Item label={t("applications.columns.bank")}>{zh ? app.bank.nameZh : app.bank.nameEn}</Descriptions.Item>
+                {app.enterprise.grade && (
+                  <Descriptions.Item label={t("applications.creditGrade")}>
+                    <Tag>{app.enterprise.grade}</Tag>
+                    {app.enterprise.score !== null && <Typography.Text type="secondary">{t("applications.creditScore", { score: app.enterprise.score })}</Typography.Text>}
+                  </Descriptions.Item>
+                )}
                 <Descriptions.Item label={t("applications.requested")}>
                   {t("applications.requestedValue", { amount: money(app.requested.amountFen), months: app.requested.termMonths })}
                 </Descriptions.Item>
@@ -687,6 +693,11 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                   <Descriptions.Item label={t("applications.respondedAt")}>
                     {formatDateTime(app.respondedAt)}
                     {app.respondedLate && t("applications.respondedLate")}
+                  </Descriptions.Item>
+                )}
+                {app.product.requiredMaterials.length > 0 && (
+                  <Descriptions.Item label={t("applications.materials")} span={2}>
+                    {app.product.requiredMaterials.join("、")}
                   </Descriptions.Item>
                 )}
                 <Descriptions.Item label={t("applications.authorisation")}>
