@@ -260,6 +260,16 @@ describe("disbursement and the loan", () => {
     expect(loan.instalments).toHaveLength(12);
     expect(loan.instalments.reduce((s, i) => s + i.principalFen, 0n)).toBe(50_000_000n);
     expect(loan.firstTimeBorrower).toBe(true);
+    // The loan's page reconciles its records with the ledger's own balances, and says so when they part.
+    const owner = await makeActor("sme", { enterpriseId: loan.enterpriseId });
+    expect((await loadApplication({ actor: owner, applicationId })).loan!.ledgerCheck).toMatchObject({ state: "agrees", principalFen: "50000000" });
+    await prisma.loan.update({ where: { id: loanId }, data: { outstandingPrincipalFen: 49_999_999n } });
+    expect((await loadApplication({ actor: owner, applicationId })).loan!.ledgerCheck).toMatchObject({
+      state: "differs",
+      principalFen: "50000000",
+      expectedPrincipalFen: "49999999",
+    });
+    await prisma.loan.update({ where: { id: loanId }, data: { outstandingPrincipalFen: 50_000_000n } });
     expect(loan.application.status).toBe("DISBURSED");
     expect((await prisma.financingNeed.findUniqueOrThrow({ where: { id: loan.application.needId! } })).status).toBe("FULFILLED");
   });
@@ -297,9 +307,12 @@ describe("disbursement and the loan", () => {
     expect(loan.repayments.reduce((s, r) => s + r.principalFen, 0n)).toBe(50_000_000n);
     expect(loan.instalments.every((i) => i.status === "PAID")).toBe(true);
 
+    // Until the worker submits them, the loan's page says its postings are on their way.
+    expect((await detail()).ledgerCheck).toMatchObject({ state: "posting" });
     // The ledger agrees: principal account balanced to zero, interest account holds the interest paid.
     const result = await submitPostings(prisma, ledger);
     expect(result.failed).toEqual([]);
+    expect((await detail()).ledgerCheck).toEqual({ state: "agrees", principalFen: "0", interestFen: String(first.interestFen + last.interestFen) });
     const refs = await prisma.ledgerAccountRef.findMany({ where: { ownerId: loanId } });
     const principal = refs.find((r) => r.purpose === "LOAN_PRINCIPAL")!;
     const interest = refs.find((r) => r.purpose === "LOAN_INTEREST")!;

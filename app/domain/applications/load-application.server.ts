@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
+import { checkLoanLedger } from "~/domain/loans/loan-ledger-check.server";
 import { payoffAmountFen } from "~/domain/loans/repayment";
 import { buildSchedule, type RepaymentMethod } from "~/domain/loans/schedule";
 import { platformToday } from "~/domain/credit/build-snapshot";
@@ -142,6 +143,13 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           };
         })()
       : null;
+  const ledgerCheck = app.loan
+    ? await checkLoanLedger({
+        id: app.loan.id,
+        outstandingPrincipalFen: app.loan.outstandingPrincipalFen,
+        interestRepaidFen: (await prisma.repayment.aggregate({ where: { loanId: app.loan.id }, _sum: { interestFen: true } }))._sum.interestFen ?? 0n,
+      })
+    : null;
   const settled = instalmentStates.every((i) => i.paidPrincipalFen === i.principalFen && i.paidInterestFen === i.interestFen);
 
   return {
@@ -224,6 +232,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           pureCredit: app.loan.pureCredit,
           firstTimeBorrower: app.loan.firstTimeBorrower,
           disbursementPosting: postingOf.get(app.loan.disbursementTransferId) ?? null,
+          ledgerCheck,
           payoffFen: settled ? null : payoffAmountFen(instalmentStates, today).toString(),
           today,
           instalments: app.loan.instalments.map((i) => ({

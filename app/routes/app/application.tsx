@@ -452,6 +452,27 @@ function LoanSection({
         <Descriptions.Item label={t("loans.ledger")}>
           <span data-testid="disbursement-posting">{postingTag(loan.disbursementPosting)}</span>
         </Descriptions.Item>
+        {loan.ledgerCheck && (
+          <Descriptions.Item label={t("loans.ledgerCheck")}>
+            <span data-testid="ledger-check" data-state={loan.ledgerCheck.state}>
+              {loan.ledgerCheck.state === "agrees" ? (
+                <Tag color="success">
+                  {t("loans.ledgerAgrees", { principal: money(loan.ledgerCheck.principalFen), interest: money(loan.ledgerCheck.interestFen) })}
+                </Tag>
+              ) : loan.ledgerCheck.state === "posting" ? (
+                <Tag color="processing">{t("loans.ledgerPosting", { count: loan.ledgerCheck.pending })}</Tag>
+              ) : (
+                <Tag color="error">
+                  {t("loans.ledgerDiffers", {
+                    principal: money(loan.ledgerCheck.principalFen),
+                    expected: money(loan.ledgerCheck.expectedPrincipalFen),
+                    failed: loan.ledgerCheck.failed,
+                  })}
+                </Tag>
+              )}
+            </span>
+          </Descriptions.Item>
+        )}
       </Descriptions>
       <div style={{ margin: "16px 0" }}>
         <Progress
@@ -679,7 +700,9 @@ export default function ApplicationPage({ loaderData, actionData }: Route.Compon
                 {app.enterprise.grade && (
                   <Descriptions.Item label={t("applications.creditGrade")}>
                     <Tag>{app.enterprise.grade}</Tag>
-                    {app.enterprise.score !== null && <Typography.Text type="secondary">{t("applications.creditScore", { score: app.enterprise.score })}</Typography.Text>}
+                    {app.enterprise.score !== null && (
+                      <Typography.Text type="secondary">{t("applications.creditScore", { score: app.enterprise.score })}</Typography.Text>
+                    )}
                   </Descriptions.Item>
                 )}
                 <Descriptions.Item label={t("applications.requested")}>
