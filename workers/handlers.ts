@@ -11,6 +11,7 @@ import { dispatchMatchChanges } from "~/domain/outbox/match-outbox.server";
 import { drainSearchOutbox } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { sweepApplications } from "~/domain/applications/sweep-applications.server";
+import { settleClaimReservations } from "~/domain/fund/claims.server";
 import { getLedger } from "~/domain/ledger/ledger.server";
 import { submitPostings } from "~/domain/ledger/postings.server";
 import { updateLoanDelinquency } from "~/domain/loans/update-delinquency.server";
@@ -98,6 +99,8 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.submitLedgerPostings.name]: async (db, data) => {
     JOBS.submitLedgerPostings.payload.parse(data);
     const result = await submitPostings(db, await getLedger());
+    // Claims filed by a request that died before the ledger answered are settled here.
+    await settleClaimReservations(db);
     // A refused posting is a difference between the records and the ledger: logged loudly, and shown FAILED on the loan's page.
     if (result.failed.length > 0) console.error(JSON.stringify({ message: "ledger refused postings", failed: result.failed }));
     return { committed: result.committed, failed: result.failed.length };

@@ -85,6 +85,7 @@ describe("migrations", () => {
       "function:ledger_accounts_balances_only",
       "function:ledger_refuse_change",
       "index:applications_one_live_per_product",
+      "index:claims_one_open_per_loan",
       "index:search_documents_document_idx",
       "index:search_documents_keywords_idx",
       "index:search_documents_searchText_idx",

@@ -42,6 +42,16 @@ export function auditRecordHash(prevHash: string, record: Omit<AuditEntry, "summ
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
+/** Text as jsonb keeps it: no NUL, no lone surrogates (each becomes U+FFFD rather than failing the change it records). */
+function storable(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [storable(k) as string, storable(v)]));
+  }
+  return value;
+}
+
 const AUDIT_LOCK_KEY = 7_310_001; // pg_advisory_xact_lock key that serialises appends
 
 /**
@@ -53,14 +63,19 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const last = await tx.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
   const at = new Date();
-  const summary = JSON.parse(canonicalJson(entry.summary ?? {})) as object;
-  const hash = auditRecordHash(prevHash, { ...entry, at, summary });
+  // Stored as PostgreSQL keeps them, so what is hashed is what is read back: uuids in lower case, and text
+  // without NUL or lone surrogates (which jsonb refuses) — replaced by U+FFFD rather than failing the change.
+  const summary = JSON.parse(canonicalJson(storable(entry.summary ?? {}))) as object;
+  const actors = {
+    actorUserId: entry.actorUserId?.toLowerCase() ?? null,
+    actorInstitutionId: entry.actorInstitutionId?.toLowerCase() ?? null,
+    actorEnterpriseId: entry.actorEnterpriseId?.toLowerCase() ?? null,
+  };
+  const hash = auditRecordHash(prevHash, { ...entry, ...actors, at, summary });
   await tx.auditLog.create({
     data: {
       at,
-      actorUserId: entry.actorUserId ?? null,
-      actorInstitutionId: entry.actorInstitutionId ?? null,
-      actorEnterpriseId: entry.actorEnterpriseId ?? null,
+      ...actors,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId,

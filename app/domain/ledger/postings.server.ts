@@ -104,7 +104,7 @@ export async function prepareAccounts(tx: Tx, specs: readonly AccountSpec[]): Pr
   });
 }
 
-export type SubmitResult = { committed: number; failed: { transferId: string; status: string }[] };
+export type SubmitResult = { committed: number; failed: { transferId: string; status: string }[]; busy?: boolean };
 
 /** Serialises submitters: a transfer is never sent before the accounts it names were created. */
 const SUBMIT_LOCK_KEY = 0x5842_4c47; // "XBLG"
@@ -136,12 +136,21 @@ async function submitAccounts(tx: Tx, ledger: Ledger): Promise<{ failed: { accou
  * COMMITTED; anything else FAILED with TigerBeetle's status, for the business
  * action to act on.
  */
-export async function submitPostings(db: Db, ledger: Ledger, maxBatches = 50): Promise<SubmitResult> {
+export async function submitPostings(db: Db, ledger: Ledger, maxBatches = 50, options: { wait?: boolean } = {}): Promise<SubmitResult> {
   const total: SubmitResult = { committed: 0, failed: [] };
   for (let b = 0; b < maxBatches; b++) {
     const done = await db.$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SUBMIT_LOCK_KEY})`;
+        if (options.wait === false) {
+          // Another submitter at work will take these postings too: do not queue behind it holding a connection.
+          const [lock] = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SUBMIT_LOCK_KEY}) AS ok`;
+          if (!lock?.ok) {
+            total.busy = true;
+            return 0;
+          }
+        } else {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SUBMIT_LOCK_KEY})`;
+        }
         await submitAccounts(tx, ledger);
         const rows = await tx.$queryRaw<{ transferId: string; payload: Record<string, string | number> }[]>`
           SELECT "transferId", payload FROM ledger_transfer_refs
@@ -165,9 +174,37 @@ export async function submitPostings(db: Db, ledger: Ledger, maxBatches = 50): P
         total.failed.push(...failed);
         return batch.length;
       },
-      { timeout: 120_000 },
+      // Submitters queue on the submit lock: a busy moment waits for its turn rather than failing.
+      { maxWait: 60_000, timeout: 120_000 },
     );
     if (done === 0) break;
   }
   return total;
 }
+
+/**
+ * Submits what is prepared now (in the caller's request, rather than waiting
+ * for the worker) and returns the states of one business record's postings:
+ * for actions whose answer depends on the ledger's verdict, such as a
+ * reservation against the fund's balance and caps.
+ */
+export async function postNow(
+  db: Db,
+  ledger: Ledger,
+  businessType: string,
+  businessId: string,
+): Promise<{ transferId: string; state: string; failure: string | null }[]> {
+  const states = () =>
+    db.ledgerTransferRef.findMany({ where: { businessType, businessId }, orderBy: { seq: "asc" }, select: { transferId: true, state: true, failure: true } });
+  const deadline = Date.now() + POST_NOW_WAIT_MS;
+  for (;;) {
+    const result = await submitPostings(db, ledger, 50, { wait: false });
+    const current = await states();
+    if (current.every((p) => p.state !== "PREPARED") || Date.now() > deadline) return current;
+    // A submitter is at work and will reach these postings: wait a moment and look again.
+    if (result.busy) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** How long a request waits for the ledger's verdict before answering with the postings still on their way. */
+const POST_NOW_WAIT_MS = 30_000;

@@ -70,13 +70,23 @@ export async function disburseLoan(options: {
         if (input.disbursedOn < approvedOn) throw new DomainError("loan.disbursedBeforeApproval", { status: 422, params: { day: approvedOn } });
 
         const product = await tx.product.findUniqueOrThrow({ where: { id: app.productId }, select: { type: true, fundId: true } });
-        const fundRule = product.fundId
+        // Enrolled in the fund when the rules in force name the product and the fund covers the day (ADR 0015).
+        const disbursedDay = new Date(`${input.disbursedOn}T00:00:00Z`);
+        const inForce = product.fundId
           ? await tx.fundRuleVersion.findFirst({
-              where: { fundId: product.fundId, effectiveFrom: { lte: now }, eligibleProductIds: { has: app.productId } },
+              where: { fundId: product.fundId, effectiveFrom: { lte: now } },
               orderBy: { version: "desc" },
-              select: { id: true },
+              select: { id: true, eligibleProductIds: true, fund: { select: { status: true, validFrom: true, validTo: true } } },
             })
           : null;
+        const fundRule =
+          inForce &&
+          inForce.eligibleProductIds.includes(app.productId) &&
+          inForce.fund.status === "ACTIVE" &&
+          inForce.fund.validFrom <= disbursedDay &&
+          disbursedDay <= inForce.fund.validTo
+            ? inForce
+            : null;
         // 首贷户: no loan through the platform before this one.
         const earlier = await tx.loan.count({ where: { enterpriseId: app.enterpriseId } });
         const schedule = buildSchedule({
