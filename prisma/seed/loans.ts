@@ -32,7 +32,7 @@ const DAY = 86_400_000;
 /** Other enterprises' applications: enough for every bank's pages to have rows in every tab. */
 const BOOK_SIZE = 48;
 /** The book's stages, in rotation: about half disbursed, the rest spread over the application's steps. */
-const BOOK_STAGES = ["disbursed", "submitted", "declined", "approved", "disbursed", "waiting", "disbursed", "approved", "disbursed", "submitted"] as const;
+const BOOK_STAGES = ["disbursed", "submitted", "defaulted", "declined", "approved", "disbursed", "waiting", "defaulted", "disbursed", "approved", "disbursed", "submitted"] as const;
 
 type BankUsers = { admin: string; officer: string };
 
@@ -197,7 +197,10 @@ export async function seedLoans(
     const amount = need.amountFen;
     // Stages in a fixed rotation (every one within the first eight), so even a small city shows each of them.
     const stage = BOOK_STAGES[booked % BOOK_STAGES.length]!;
-    if (stage === "disbursed") {
+    if (stage === "defaulted") {
+      // Disbursed seven months ago and never repaid: past the default threshold, a case for the fund.
+      await disbursedLoan(owner, need.id, product, amount, need.termMonths, 210, 0);
+    } else if (stage === "disbursed") {
       // Disbursed: most repaid on time so far, one in six paid off early today, a few past due or in default.
       const daysAgo = rng.int(20, 300);
       const dueSoFar = Math.floor(daysAgo / 31);

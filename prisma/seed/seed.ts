@@ -14,6 +14,7 @@ import { seedCalendar } from "./calendar";
 import { seedCreditData } from "./credit";
 import { BANKS, generateEnterprise, mobilePhone, personName, type GeneratedEnterprise } from "./city";
 import { generateProducts, shortBankName, workflowProducts } from "./products";
+import { seedClaims, seedFund } from "./fund";
 import { seedLoans } from "./loans";
 import { seedNeeds } from "./needs";
 import { Random } from "./random";
@@ -165,6 +166,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
     });
   }
 
+  // Before the loans, so those disbursed under its rules are enrolled.
+  const fundId = await seedFund(db, { financeUserId: financeUser.get("finance")!, log });
+
   await seedNeeds(db, {
     seed: options.seed,
     usccs: enterprises.map((e) => e.uscc),
@@ -186,6 +190,13 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
         { admin: financeUser.get(`${code.toLowerCase()}.admin`)!, officer: financeUser.get(`${code.toLowerCase()}.officer`)! },
       ]),
     ),
+    log,
+  });
+
+  await seedClaims(db, {
+    fundId,
+    financeUserId: financeUser.get("finance")!,
+    bankAdmins: new Map(BANKS.map(([code]) => [institutionIds.get(code)!, financeUser.get(`${code.toLowerCase()}.admin`)!])),
     log,
   });
 

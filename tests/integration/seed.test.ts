@@ -18,6 +18,8 @@ describe("demo city", () => {
       applications: await prisma.application.count(),
       loans: await prisma.loan.count(),
       postings: await prisma.ledgerTransferRef.count(),
+      funds: await prisma.fund.count(),
+      claims: await prisma.claim.count(),
     });
     const first = await counts();
     expect(first.banks).toBeGreaterThanOrEqual(15);
@@ -37,6 +39,12 @@ describe("demo city", () => {
     for (const status of ["SUBMITTED", "APPROVED", "DISBURSED", "DECLINED"] as const) expect(statuses).toContain(status);
     expect(await prisma.application.count({ where: { overdueSince: { not: null } } })).toBeGreaterThan(0);
     expect(first.loans).toBeGreaterThan(5);
+    // The fund: contributed, with claims on defaulted loans, one decided in part with a recovery shared back.
+    expect(first.funds).toBe(1);
+    expect(await prisma.fundContribution.count()).toBe(2);
+    expect(await prisma.claim.count({ where: { status: "PARTIALLY_APPROVED" } })).toBe(1);
+    expect(await prisma.claim.count({ where: { status: "RESERVED" } })).toBe(1);
+    expect(await prisma.recovery.count({ where: { fundShareFen: { gt: 0n } } })).toBe(1);
     expect(await prisma.ledgerTransferRef.count({ where: { state: { not: "COMMITTED" } } })).toBe(0);
     const demoSme = await prisma.user.findUniqueOrThrow({ where: { username: "sme" }, select: { memberships: { select: { enterpriseId: true } } } });
     expect(await prisma.loan.count({ where: { enterpriseId: demoSme.memberships[0]!.enterpriseId! } })).toBe(1);
