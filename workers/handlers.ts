@@ -13,6 +13,7 @@ import { getSearchIndex } from "~/domain/search/search.server";
 import { sweepApplications } from "~/domain/applications/sweep-applications.server";
 import { settleClaimReservations } from "~/domain/fund/claims.server";
 import { getLedger } from "~/domain/ledger/ledger.server";
+import { runScheduledReconciliation } from "~/domain/ledger/run-reconciliation.server";
 import { submitPostings } from "~/domain/ledger/postings.server";
 import { updateLoanDelinquency } from "~/domain/loans/update-delinquency.server";
 import { JOBS } from "~/jobs/definitions";
@@ -112,6 +113,10 @@ export const HANDLERS: Record<string, Handler> = {
   [JOBS.updateLoanDelinquency.name]: async (db, data) => {
     JOBS.updateLoanDelinquency.payload.parse(data);
     return updateLoanDelinquency(db);
+  },
+  [JOBS.reconcileLedger.name]: async (db, data) => {
+    JOBS.reconcileLedger.payload.parse(data);
+    return runScheduledReconciliation(db);
   },
   [JOBS.purgeIdempotencyRecords.name]: async (db, data) => {
     JOBS.purgeIdempotencyRecords.payload.parse(data);

@@ -38,5 +38,7 @@ export const SCHEDULES: readonly Schedule[] = [
   // Days past due move at midnight in China: just after it, and hourly in case a run was missed.
   schedule("updateLoanDelinquency", "update-loan-delinquency-after-midnight", { pattern: "5 0 * * *", tz: "Asia/Shanghai" }, { reason: "schedule" }),
   schedule("updateLoanDelinquency", "update-loan-delinquency-hourly", { every: 60 * MINUTE }, { reason: "schedule" }),
+  // The ledger against the records, nightly, after the delinquency sweep; differences are reported.
+  schedule("reconcileLedger", "reconcile-ledger-nightly", { pattern: "30 1 * * *", tz: "Asia/Shanghai" }, { reason: "schedule" }),
   schedule("purgeIdempotencyRecords", "purge-idempotency-records-hourly", { every: 60 * MINUTE }, { reason: "schedule" }),
 ];

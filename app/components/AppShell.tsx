@@ -1,5 +1,8 @@
 import {
   AccountBookOutlined,
+  AlertOutlined,
+  FundOutlined,
+  ReconciliationOutlined,
   InboxOutlined,
   AppstoreOutlined,
   CalendarOutlined,
@@ -55,6 +58,9 @@ const ICONS: Record<string, React.ReactNode> = {
   applications: <FileDoneOutlined />,
   loans: <AccountBookOutlined />,
   calendar: <CalendarOutlined />,
+  claims: <AlertOutlined />,
+  funds: <FundOutlined />,
+  ledgerView: <ReconciliationOutlined />,
   needSearch: <SolutionOutlined />,
 };
 

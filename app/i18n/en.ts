@@ -1,3 +1,6 @@
+import { claimsEn } from "./claims.en";
+import { ledgerEn } from "./ledger.en";
+import { fundErrorsEn, fundsEn } from "./funds.en";
 import { calendarErrorsEn, calendarEn } from "./calendar.en";
 import { applicationsEn } from "./applications.en";
 import { matchingEn } from "./matching.en";
@@ -63,6 +66,9 @@ export const en: Messages = {
     applications: "Applications",
     loans: "Loans",
     calendar: "Working days",
+    claims: "Compensation claims",
+    funds: "Compensation fund",
+    ledgerView: "Fund ledger",
   },
   roles: {
     sme: "Enterprise",
@@ -282,6 +288,7 @@ export const en: Messages = {
       "fund.contribution-recorded": "Fund contribution recorded",
       "fund.bank-suspended": "Bank suspended from the fund",
       "fund.bank-reinstated": "Bank reinstated in the fund",
+      "ledger.reconciled": "Ledger reconciled with the records",
       "claim.filed": "Compensation claim filed",
       "claim.approved": "Compensation claim approved",
       "claim.rejected": "Compensation claim rejected",
@@ -549,6 +556,7 @@ export const en: Messages = {
     myList: "My requests",
   },
   errors: {
+    fund: fundErrorsEn,
     calendar: calendarErrorsEn,
     application: applicationsEn.applicationErrors,
     loan: applicationsEn.loanErrors,
@@ -726,6 +734,9 @@ export const en: Messages = {
   ...marketEn,
   ...needsEn,
   ...matchingEn,
+  claims: claimsEn.claims,
+  ...ledgerEn,
+  ...fundsEn,
   ...calendarEn,
   applications: applicationsEn.applications,
   loans: applicationsEn.loans,

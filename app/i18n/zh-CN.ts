@@ -1,3 +1,6 @@
+import { claimsZhCN } from "./claims.zh-CN";
+import { ledgerZhCN } from "./ledger.zh-CN";
+import { fundErrorsZhCN, fundsZhCN } from "./funds.zh-CN";
 import { calendarErrorsZhCN, calendarZhCN } from "./calendar.zh-CN";
 import { applicationsZhCN } from "./applications.zh-CN";
 import { matchingZhCN } from "./matching.zh-CN";
@@ -63,6 +66,9 @@ export const zhCN = {
     applications: "融资申请",
     loans: "贷款",
     calendar: "工作日历",
+    claims: "补偿申请",
+    funds: "风险补偿资金",
+    ledgerView: "资金账本",
   },
   roles: {
     sme: "企业用户",
@@ -279,6 +285,7 @@ export const zhCN = {
       "fund.contribution-recorded": "记录资金池注资",
       "fund.bank-suspended": "暂停银行补偿资格",
       "fund.bank-reinstated": "恢复银行补偿资格",
+      "ledger.reconciled": "核对账本与业务记录",
       "claim.filed": "提交风险补偿申请",
       "claim.approved": "批准风险补偿申请",
       "claim.rejected": "驳回风险补偿申请",
@@ -546,6 +553,7 @@ export const zhCN = {
     myList: "我的申请",
   },
   errors: {
+    fund: fundErrorsZhCN,
     calendar: calendarErrorsZhCN,
     application: applicationsZhCN.applicationErrors,
     loan: applicationsZhCN.loanErrors,
@@ -723,6 +731,9 @@ export const zhCN = {
   ...marketZhCN,
   ...needsZhCN,
   ...matchingZhCN,
+  claims: claimsZhCN.claims,
+  ...ledgerZhCN,
+  ...fundsZhCN,
   ...calendarZhCN,
   applications: applicationsZhCN.applications,
   loans: applicationsZhCN.loans,

@@ -128,6 +128,13 @@ export const JOBS = {
     /** Recomputes from the schedules: running it twice in a day changes nothing the second time. */
     dedupeId: () => "update-loan-delinquency",
   },
+  reconcileLedger: {
+    queue: QUEUES.ledger,
+    name: "reconcile-ledger",
+    payload: z.object({ reason: z.enum(["schedule", "manual"]) }).strict(),
+    /** One pending run is enough: it compares everything when it runs. */
+    dedupeId: () => "reconcile-ledger",
+  },
   purgeIdempotencyRecords: {
     queue: QUEUES.platform,
     name: "purge-idempotency-records",

@@ -35,6 +35,8 @@ async function codeOf(call: () => Promise<unknown>): Promise<string> {
 }
 
 async function newFund(options: { poolFen: bigint; capPerLoanFen?: bigint; capPerBankYearFen?: bigint; ratioBps?: number }) {
+  // A product enrols in one fund at a time: each fund its own.
+  productId = (await makeProduct(bank.institution!.id, bank.userId, "风险补偿信用贷")).id;
   const { fundId } = await createFund({
     actor: office,
     input: {
@@ -65,6 +67,7 @@ async function newFund(options: { poolFen: bigint; capPerLoanFen?: bigint; capPe
 async function defaultedLoan(fundId: string, principalFen = 10_000_000n, owner: Actor = bank) {
   const sme = await makeActor("sme");
   const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId }, orderBy: { version: "desc" } });
+  const productId = rule.eligibleProductIds[0]!;
   const application = await prisma.application.create({
     data: {
       enterpriseId: sme.enterprise!.id,
@@ -110,7 +113,6 @@ async function account(ownerType: string, ownerId: string, purpose: string) {
 beforeAll(async () => {
   office = await makeActor("finance_office");
   bank = await makeActor("bank_admin");
-  productId = (await makeProduct(bank.institution!.id, bank.userId, "风险补偿信用贷")).id;
 });
 
 afterAll(async () => {
@@ -338,5 +340,29 @@ describe("balances at a past moment", () => {
       expect(at.debits_posted).toBe(debitsPosted);
     }
     expect(balances.at(-1)!.credits_posted - balances.at(-1)!.debits_posted).toBe(57_000_000n - 1_234_567n);
+  }, 60_000);
+});
+
+describe("scheduled reconciliation", () => {
+  it("chains its result into the audit log and tells the office and regulators of any difference", async () => {
+    const { runScheduledReconciliation } = await import("~/domain/ledger/run-reconciliation.server");
+    await makeActor("regulator");
+    // This file's loans are written without their disbursements (no ledger accounts): each is a difference already.
+    const clean = await runScheduledReconciliation(prisma);
+    const fundId = await newFund({ poolFen: 100_000_000n });
+    const loan = await defaultedLoan(fundId);
+    const filed = await fileClaim({ actor: bank, loanId: loan.id, input: { lossFen: 10_000_000n, recoveryActions: "诉讼", evidence: [] }, ip: null });
+    await decideClaim({ actor: office, claimId: filed.id, decision: { kind: "approve" }, ip: null });
+    const base = await runScheduledReconciliation(prisma);
+    const claim = await prisma.claim.findUniqueOrThrow({ where: { id: filed.id } });
+    await prisma.claim.update({ where: { id: claim.id }, data: { approvedFen: claim.approvedFen! + 1n } });
+    const before = await prisma.notification.count({ where: { kind: "ledger.differences" } });
+    const dirty = await runScheduledReconciliation(prisma);
+    expect(clean.differences).toBeGreaterThanOrEqual(0);
+    expect(dirty.differences).toBe(base.differences + 1);
+    expect(await prisma.notification.count({ where: { kind: "ledger.differences" } })).toBeGreaterThan(before);
+    const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: "ledger.reconciled" }, orderBy: { seq: "desc" } });
+    expect((audit.summary as { differences: number }).differences).toBe(dirty.differences);
+    await prisma.claim.update({ where: { id: claim.id }, data: { approvedFen: claim.approvedFen } });
   }, 60_000);
 });

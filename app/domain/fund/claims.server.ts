@@ -18,6 +18,7 @@ import { TransferFlags } from "~/domain/ledger/ledger";
 import { getLedger } from "~/domain/ledger/ledger.server";
 import { uuidToU128 } from "~/domain/ledger/postgres-ledger.server";
 import { postNow, prepareAccounts, preparePostings, type Posting } from "~/domain/ledger/postings.server";
+import { formatMoneyFen } from "~/i18n/format";
 import { claimYear, compensationFen, recoveryShareFen } from "./fund-rules";
 
 /** Working days the finance office has to decide a claim. */
@@ -100,7 +101,10 @@ export async function fileClaim(options: { actor: Actor; loanId: string; input: 
         if (!loan.fundId || !loan.fundRuleVersionId) throw new DomainError("fund.loanNotEnrolled", { status: 409 });
         if (loan.status !== "DEFAULTED") throw new DomainError("fund.loanNotDefaulted", { status: 409 });
         if (input.lossFen > loan.outstandingPrincipalFen) {
-          throw new DomainError("fund.lossBeyondOutstanding", { status: 422, params: { outstandingFen: loan.outstandingPrincipalFen.toString() } });
+          throw new DomainError("fund.lossBeyondOutstanding", {
+            status: 422,
+            params: { outstandingFen: loan.outstandingPrincipalFen.toString(), outstanding: formatMoneyFen(loan.outstandingPrincipalFen, "en") },
+          });
         }
         const fund = await tx.fund.findUniqueOrThrow({ where: { id: loan.fundId }, select: { id: true, status: true } });
         if (fund.status !== "ACTIVE") throw new DomainError("fund.closed", { status: 409 });
@@ -253,7 +257,10 @@ export async function decideClaim(options: {
     if (decision.kind === "reject" && !decision.reason.trim()) throw new DomainError("fund.reasonRequired", { status: 422 });
     const approved = decision.kind === "approve" ? (decision.approvedFen ?? claim.reservedFen) : 0n;
     if (decision.kind === "approve" && (approved <= 0n || approved > claim.reservedFen)) {
-      throw new DomainError("fund.approvedOutOfRange", { status: 422, params: { maxFen: claim.reservedFen.toString() } });
+      throw new DomainError("fund.approvedOutOfRange", {
+        status: 422,
+        params: { maxFen: claim.reservedFen.toString(), max: formatMoneyFen(claim.reservedFen, "en") },
+      });
     }
     const pendings = await tx.ledgerTransferRef.findMany({
       where: { businessType: "claim", businessId: claim.id },
