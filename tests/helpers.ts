@@ -37,13 +37,7 @@ export async function makeEnterprise() {
   });
 }
 
-export async function makeUser(options: {
-  roleKey: RoleKey;
-  institutionId?: string;
-  enterpriseId?: string;
-  passwordHash?: string;
-  username?: string;
-}) {
+export async function makeUser(options: { roleKey: RoleKey; institutionId?: string; enterpriseId?: string; passwordHash?: string; username?: string }) {
   return prisma.user.create({
     data: {
       username: options.username ?? `u-${uniqueSuffix()}`,
@@ -120,6 +114,52 @@ export async function makeProduct(institutionId: string, createdById: string, na
       status,
       listedAt: status === "LISTED" ? new Date() : null,
       createdById,
+    },
+  });
+}
+
+/**
+ * A defaulted loan of the bank enrolled in the fund (its latest rules, their
+ * first product unless one is named), written directly — its history is the
+ * applications suite's business — for the fund's claims to work on.
+ */
+export async function makeDefaultedLoan(options: { fundId: string; institutionId: string; principalFen?: bigint; productId?: string }) {
+  const principalFen = options.principalFen ?? 10_000_000n;
+  const sme = await makeActor("sme");
+  const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId: options.fundId }, orderBy: { version: "desc" } });
+  const productId = options.productId ?? rule.eligibleProductIds[0]!;
+  const application = await prisma.application.create({
+    data: {
+      enterpriseId: sme.enterprise!.id,
+      productId,
+      institutionId: options.institutionId,
+      requestedAmountFen: principalFen,
+      requestedTermMonths: 12,
+      status: "DISBURSED",
+      respondBy: new Date(),
+    },
+  });
+  return prisma.loan.create({
+    data: {
+      applicationId: application.id,
+      institutionId: options.institutionId,
+      enterpriseId: sme.enterprise!.id,
+      productId,
+      fundId: options.fundId,
+      fundRuleVersionId: rule.id,
+      principalFen,
+      rateBps: 400,
+      termMonths: 12,
+      repaymentMethod: "EQUAL_INSTALMENT",
+      pureCredit: true,
+      firstTimeBorrower: true,
+      disbursedOn: new Date("2026-02-01T00:00:00Z"),
+      maturityOn: new Date("2027-02-01T00:00:00Z"),
+      status: "DEFAULTED",
+      outstandingPrincipalFen: principalFen,
+      daysPastDue: 120,
+      defaultedAt: new Date(),
+      disbursementTransferId: `test-${crypto.randomUUID()}`,
     },
   });
 }

@@ -32,7 +32,21 @@ const DAY = 86_400_000;
 /** Other enterprises' applications: enough for every bank's pages to have rows in every tab. */
 const BOOK_SIZE = 48;
 /** The book's stages, in rotation: about half disbursed, the rest spread over the application's steps. */
-const BOOK_STAGES = ["disbursed", "submitted", "defaulted", "declined", "approved", "disbursed", "waiting", "defaulted", "disbursed", "approved", "disbursed", "submitted"] as const;
+const BOOK_STAGES = [
+  "disbursed",
+  "waiting",
+  "defaulted",
+  "submitted",
+  "declined",
+  "approved",
+  "disbursed",
+  "defaulted",
+  "disbursed",
+  "approved",
+  "waiting",
+  "disbursed",
+  "submitted",
+] as const;
 
 type BankUsers = { admin: string; officer: string };
 
@@ -230,7 +244,8 @@ export async function seedLoans(
       await apply(owner, need.id, product.id, amount, need.termMonths, ago(rng.int(0, 3), rng.int(9, 17)));
     } else if (stage === "waiting") {
       const id = await apply(owner, need.id, product.id, amount, need.termMonths, ago(rng.int(8, 20)));
-      if (rng.next() < 0.5) await run(officer, id, { command: "accept" }, ago(rng.int(1, 5)));
+      // The first one is left unanswered past its deadline, so every city has an overdue answer to show.
+      if (booked >= BOOK_STAGES.length && rng.next() < 0.5) await run(officer, id, { command: "accept" }, ago(rng.int(1, 5)));
     } else if (stage === "declined") {
       const id = await apply(owner, need.id, product.id, amount, need.termMonths, ago(6));
       const reasons = ["CREDIT_GRADE_TOO_LOW", "INSUFFICIENT_REVENUE", "DEBT_TOO_HIGH", "INCOMPLETE_MATERIALS"] as const;

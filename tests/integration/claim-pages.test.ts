@@ -18,7 +18,7 @@ import * as claimPage from "~/routes/app/claim";
 import * as claimNew from "~/routes/app/claim-new";
 import * as claimsPage from "~/routes/app/claims";
 import { ensureCsrfToken } from "~/web/csrf.server";
-import { makeActor, makeProduct, outcome, routeContext } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeProduct, outcome, routeContext } from "../helpers";
 
 type Module = { loader: (args: never) => Promise<unknown>; action?: (args: never) => Promise<unknown> };
 type ClaimData = Awaited<ReturnType<typeof claimPage.loader>>;
@@ -57,46 +57,8 @@ async function newFund(poolFen: bigint) {
   return fundId;
 }
 
-/** A defaulted loan enrolled in the fund, written directly (its history is the applications suite's business). */
-async function defaultedLoan(fundId: string, owner: Actor = bank, principalFen = 10_000_000n) {
-  const sme = await makeActor("sme");
-  const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId }, orderBy: { version: "desc" } });
-  const productId = rule.eligibleProductIds[0]!;
-  const application = await prisma.application.create({
-    data: {
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      institutionId: owner.institution!.id,
-      requestedAmountFen: principalFen,
-      requestedTermMonths: 12,
-      status: "DISBURSED",
-      respondBy: new Date(),
-    },
-  });
-  return prisma.loan.create({
-    data: {
-      applicationId: application.id,
-      institutionId: owner.institution!.id,
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      fundId,
-      fundRuleVersionId: rule.id,
-      principalFen,
-      rateBps: 400,
-      termMonths: 12,
-      repaymentMethod: "EQUAL_INSTALMENT",
-      pureCredit: true,
-      firstTimeBorrower: true,
-      disbursedOn: new Date("2026-02-01T00:00:00Z"),
-      maturityOn: new Date("2027-02-01T00:00:00Z"),
-      status: "DEFAULTED",
-      outstandingPrincipalFen: principalFen,
-      daysPastDue: 120,
-      defaultedAt: new Date(),
-      disbursementTransferId: `test-${crypto.randomUUID()}`,
-    },
-  });
-}
+const defaultedLoan = (fundId: string, owner: Actor = bank, principalFen = 10_000_000n) =>
+  makeDefaultedLoan({ fundId, institutionId: owner.institution!.id, principalFen });
 
 function load(module: Module, actor: Actor | null, path: string, params: Record<string, string> = {}) {
   return outcome(() => module.loader({ request: new Request(`http://localhost${path}`), context: routeContext(actor), params } as never));

@@ -15,7 +15,7 @@ import { closeQueues } from "~/jobs/enqueue.server";
 import * as fundPage from "~/routes/app/fund";
 import * as fundsPage from "~/routes/app/funds";
 import { ensureCsrfToken, verifyCsrf } from "~/web/csrf.server";
-import { makeActor, makeProduct, outcome, routeContext } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeProduct, outcome, routeContext } from "../helpers";
 
 let office: Actor;
 let bank: Actor;
@@ -110,45 +110,8 @@ async function ledgerAccount(fundId: string, purpose: "FUND_POOL" | "FUND_TREASU
   return account!;
 }
 
-/** A defaulted loan enrolled in the fund under its current rules, written directly (its history is another suite's business). */
-async function defaultedLoan(fundId: string, productId: string, principalFen: bigint) {
-  const sme = await makeActor("sme");
-  const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId }, orderBy: { version: "desc" } });
-  const application = await prisma.application.create({
-    data: {
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      institutionId: bank.institution!.id,
-      requestedAmountFen: principalFen,
-      requestedTermMonths: 12,
-      status: "DISBURSED",
-      respondBy: new Date(),
-    },
-  });
-  return prisma.loan.create({
-    data: {
-      applicationId: application.id,
-      institutionId: bank.institution!.id,
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      fundId,
-      fundRuleVersionId: rule.id,
-      principalFen,
-      rateBps: 400,
-      termMonths: 12,
-      repaymentMethod: "EQUAL_INSTALMENT",
-      pureCredit: true,
-      firstTimeBorrower: true,
-      disbursedOn: new Date("2026-02-01T00:00:00Z"),
-      maturityOn: new Date("2027-02-01T00:00:00Z"),
-      status: "DEFAULTED",
-      outstandingPrincipalFen: principalFen,
-      daysPastDue: 120,
-      defaultedAt: new Date(),
-      disbursementTransferId: `test-${crypto.randomUUID()}`,
-    },
-  });
-}
+const defaultedLoan = (fundId: string, productId: string, principalFen: bigint) =>
+  makeDefaultedLoan({ fundId, institutionId: bank.institution!.id, principalFen, productId });
 
 beforeAll(async () => {
   const { token, setCookie } = await ensureCsrfToken(new Request("http://localhost:3000/"));

@@ -18,7 +18,7 @@ import { AccountFilterFlags, TransferFlags } from "~/domain/ledger/ledger";
 import { getLedger } from "~/domain/ledger/ledger.server";
 import { newTransferId } from "~/domain/ledger/postings.server";
 import { closeQueues } from "~/jobs/enqueue.server";
-import { makeActor, makeProduct } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeProduct } from "../helpers";
 
 let office: Actor;
 let bank: Actor;
@@ -63,46 +63,8 @@ async function newFund(options: { poolFen: bigint; capPerLoanFen?: bigint; capPe
   return fundId;
 }
 
-/** A defaulted loan enrolled in the fund, written directly (its history is the applications suite's business). */
-async function defaultedLoan(fundId: string, principalFen = 10_000_000n, owner: Actor = bank) {
-  const sme = await makeActor("sme");
-  const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId }, orderBy: { version: "desc" } });
-  const productId = rule.eligibleProductIds[0]!;
-  const application = await prisma.application.create({
-    data: {
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      institutionId: owner.institution!.id,
-      requestedAmountFen: principalFen,
-      requestedTermMonths: 12,
-      status: "DISBURSED",
-      respondBy: new Date(),
-    },
-  });
-  return prisma.loan.create({
-    data: {
-      applicationId: application.id,
-      institutionId: owner.institution!.id,
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      fundId,
-      fundRuleVersionId: rule.id,
-      principalFen,
-      rateBps: 400,
-      termMonths: 12,
-      repaymentMethod: "EQUAL_INSTALMENT",
-      pureCredit: true,
-      firstTimeBorrower: true,
-      disbursedOn: new Date("2026-02-01T00:00:00Z"),
-      maturityOn: new Date("2027-02-01T00:00:00Z"),
-      status: "DEFAULTED",
-      outstandingPrincipalFen: principalFen,
-      daysPastDue: 120,
-      defaultedAt: new Date(),
-      disbursementTransferId: `test-${crypto.randomUUID()}`,
-    },
-  });
-}
+const defaultedLoan = (fundId: string, principalFen = 10_000_000n, owner: Actor = bank) =>
+  makeDefaultedLoan({ fundId, institutionId: owner.institution!.id, principalFen });
 
 async function account(ownerType: string, ownerId: string, purpose: string) {
   const ref = await prisma.ledgerAccountRef.findUniqueOrThrow({ where: { ownerType_ownerId_purpose: { ownerType, ownerId, purpose } } });

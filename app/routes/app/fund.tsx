@@ -8,7 +8,7 @@ import type { Route } from "./+types/fund";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
 import { PagedTable } from "~/components/PagedTable";
-import { MultiSelectField } from "~/components/SelectField";
+import { FundRuleFields } from "~/components/funds/FundRuleFields";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { recordContribution, setBankSuspension, setFundRules } from "~/domain/fund/fund-admin.server";
 import { listEligibleProducts, loadFund, type EligibleProductOption, type FundDetail } from "~/domain/fund/load-funds.server";
@@ -114,14 +114,6 @@ function lastResultFor(actionData: ActionData, intents: string[]): SubmissionRes
   return actionData && actionData.intent && intents.includes(actionData.intent) ? (actionData.result as SubmissionResult<string[]>) : undefined;
 }
 
-function productOptions(products: EligibleProductOption[], zh: boolean, delisted: string) {
-  return products.map((p) => {
-    const name = zh ? p.nameZh : (p.nameEn ?? p.nameZh);
-    const bank = zh ? p.bankNameZh : p.bankNameEn;
-    return { value: p.id, label: `${name} · ${bank}${p.status === "LISTED" ? "" : ` (${delisted})`}` };
-  });
-}
-
 function PostingTag({ state }: { state: string }) {
   const { t } = useTranslation();
   const color = state === "COMMITTED" ? "success" : state === "FAILED" ? "error" : "processing";
@@ -210,8 +202,7 @@ function Overview({ balances }: { balances: LoaderData["balances"] }) {
 }
 
 function RulesForm({ current, products, lastResult }: { current: RuleRow; products: EligibleProductOption[]; lastResult?: SubmissionResult<string[]> }) {
-  const { t, i18n } = useTranslation();
-  const zh = i18n.language === "zh-CN";
+  const { t } = useTranslation();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "fund-rules",
@@ -225,7 +216,6 @@ function RulesForm({ current, products, lastResult }: { current: RuleRow; produc
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });
-  const label = (k: string) => t(`funds.fields.${k}`);
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "rules";
   return (
     <Form method="post" {...getFormProps(form)} preventScrollReset data-testid="fund-rules-form">
@@ -235,36 +225,7 @@ function RulesForm({ current, products, lastResult }: { current: RuleRow; produc
       <FormError errors={form.errors} />
       <Typography.Paragraph type="secondary">{t("funds.rulesHelp", { version: current.version + 1 })}</Typography.Paragraph>
       <AntForm layout="vertical" component={false}>
-        <Row gutter={16}>
-          <Col xs={24} md={8}>
-            <Field id={fields.ratio.id} label={label("ratio")} errors={fields.ratio.errors} help={t("funds.ratioHelp")} required>
-              <Input {...inputProps(fields.ratio, { type: "text" })} inputMode="decimal" suffix="%" autoComplete="off" />
-            </Field>
-          </Col>
-          <Col xs={24} md={8}>
-            <Field id={fields.capPerLoan.id} label={label("capPerLoan")} errors={fields.capPerLoan.errors} required>
-              <Input {...inputProps(fields.capPerLoan, { type: "text" })} inputMode="decimal" suffix="元" autoComplete="off" />
-            </Field>
-          </Col>
-          <Col xs={24} md={8}>
-            <Field id={fields.capPerBankYear.id} label={label("capPerBankYear")} errors={fields.capPerBankYear.errors} required>
-              <Input {...inputProps(fields.capPerBankYear, { type: "text" })} inputMode="decimal" suffix="元" autoComplete="off" />
-            </Field>
-          </Col>
-          <Col xs={24}>
-            <Field id={fields.productIds.id} label={label("products")} errors={fields.productIds.errors} help={t("funds.productsHelp")}>
-              <MultiSelectField
-                id={fields.productIds.id}
-                name={fields.productIds.name}
-                defaultValue={current.productIds}
-                invalid={Boolean(fields.productIds.errors)}
-                placeholder={t("funds.productsPlaceholder")}
-                maxCount={FUND_LIMITS.maxEligibleProducts}
-                options={productOptions(products, zh, t("funds.delisted"))}
-              />
-            </Field>
-          </Col>
-        </Row>
+        <FundRuleFields fields={fields} products={products} defaultProductIds={current.productIds} />
         <Button type="primary" htmlType="submit" loading={busy} data-testid="fund-rules-submit">
           {t("funds.rulesSubmit")}
         </Button>

@@ -6,7 +6,7 @@ import { Form, Link, data, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/funds";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
 import { PagedTable } from "~/components/PagedTable";
-import { MultiSelectField } from "~/components/SelectField";
+import { FundRuleFields } from "~/components/funds/FundRuleFields";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { createFund } from "~/domain/fund/fund-admin.server";
 import { listEligibleProducts, listFunds, type EligibleProductOption } from "~/domain/fund/load-funds.server";
@@ -53,15 +53,6 @@ export async function action({ request, context }: Route.ActionArgs) {
 type LoaderData = Route.ComponentProps["loaderData"];
 type FundRow = LoaderData["rows"][number];
 
-/** "Product · Bank", searchable by either name. */
-function productOptions(products: EligibleProductOption[], zh: boolean, delisted: string) {
-  return products.map((p) => {
-    const name = zh ? p.nameZh : (p.nameEn ?? p.nameZh);
-    const bank = zh ? p.bankNameZh : p.bankNameEn;
-    return { value: p.id, label: `${name} · ${bank}${p.status === "LISTED" ? "" : ` (${delisted})`}` };
-  });
-}
-
 function CreateFundForm({
   products,
   today,
@@ -73,8 +64,7 @@ function CreateFundForm({
   createKey: string;
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const { t, i18n } = useTranslation();
-  const zh = i18n.language === "zh-CN";
+  const { t } = useTranslation();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "fund-create",
@@ -121,35 +111,7 @@ function CreateFundForm({
             </Col>
           </Row>
           <Typography.Title level={5}>{t("funds.firstRules")}</Typography.Title>
-          <Row gutter={16}>
-            <Col xs={24} md={8}>
-              <Field id={fields.ratio.id} label={label("ratio")} errors={fields.ratio.errors} help={t("funds.ratioHelp")} required>
-                <Input {...inputProps(fields.ratio, { type: "text" })} inputMode="decimal" suffix="%" autoComplete="off" />
-              </Field>
-            </Col>
-            <Col xs={24} md={8}>
-              <Field id={fields.capPerLoan.id} label={label("capPerLoan")} errors={fields.capPerLoan.errors} required>
-                <Input {...inputProps(fields.capPerLoan, { type: "text" })} inputMode="decimal" suffix="元" autoComplete="off" />
-              </Field>
-            </Col>
-            <Col xs={24} md={8}>
-              <Field id={fields.capPerBankYear.id} label={label("capPerBankYear")} errors={fields.capPerBankYear.errors} required>
-                <Input {...inputProps(fields.capPerBankYear, { type: "text" })} inputMode="decimal" suffix="元" autoComplete="off" />
-              </Field>
-            </Col>
-            <Col xs={24}>
-              <Field id={fields.productIds.id} label={label("products")} errors={fields.productIds.errors} help={t("funds.productsHelp")}>
-                <MultiSelectField
-                  id={fields.productIds.id}
-                  name={fields.productIds.name}
-                  invalid={Boolean(fields.productIds.errors)}
-                  placeholder={t("funds.productsPlaceholder")}
-                  maxCount={FUND_LIMITS.maxEligibleProducts}
-                  options={productOptions(products, zh, t("funds.delisted"))}
-                />
-              </Field>
-            </Col>
-          </Row>
+          <FundRuleFields fields={fields} products={products} />
           <Button type="primary" htmlType="submit" loading={navigation.state === "submitting"} data-testid="fund-create-submit">
             {t("funds.create")}
           </Button>
