@@ -6,6 +6,7 @@ import { assertRecordId, DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { fenNumber } from "~/schemas/api/common";
 import type { ApiApplication, ApiLoan } from "~/schemas/api/applications";
+import { formatCalendarDate } from "~/i18n/format";
 
 /**
  * The bank API's views of applications and loans, in API units (money in 分
@@ -94,7 +95,6 @@ export async function findBankLoan(request: Request, actor: Actor, loanId: strin
     include: { instalments: { orderBy: { seq: "asc" } } },
   });
   if (!loan) throw new DomainError("notFound", { status: 404 });
-  const day = (d: Date) => d.toISOString().slice(0, 10);
   return {
     id: loan.id,
     applicationId: loan.applicationId,
@@ -104,14 +104,14 @@ export async function findBankLoan(request: Request, actor: Actor, loanId: strin
     rateBps: loan.rateBps,
     termMonths: loan.termMonths,
     repaymentMethod: loan.repaymentMethod,
-    disbursedOn: day(loan.disbursedOn),
-    maturityOn: day(loan.maturityOn),
+    disbursedOn: formatCalendarDate(loan.disbursedOn),
+    maturityOn: formatCalendarDate(loan.maturityOn),
     daysPastDue: loan.daysPastDue,
     bankReference: loan.bankReference,
     ledgerTransferId: loan.disbursementTransferId,
     instalments: loan.instalments.map((i) => ({
       seq: i.seq,
-      dueOn: day(i.dueOn),
+      dueOn: formatCalendarDate(i.dueOn),
       principalFen: fenNumber(i.principalFen),
       interestFen: fenNumber(i.interestFen),
       paidPrincipalFen: fenNumber(i.paidPrincipalFen),

@@ -10,11 +10,11 @@ import { actorSide, applicationScope } from "./application-access.server";
 import { canReroute, commandsFor, isOverdue, type ApplicationStatus } from "./lifecycle";
 import { rerouteOptions, type RerouteOption } from "./reroute-application.server";
 import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
+import { formatCalendarDate } from "~/i18n/format";
 
 /** Events and repayments shown: far more than any application or loan has. */
 const MAX_EVENTS = 200;
 const MAX_REPAYMENTS = 500;
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * One application as its page shows it to the actor: terms, the timeline of
@@ -123,7 +123,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
   const reroutable = side === "sme" && canReroute({ status, respondBy: app.respondBy, respondedAt: app.respondedAt }, now);
   const alternatives: RerouteOption[] = reroutable ? await rerouteOptions({ actor, applicationId: app.id }) : [];
   const today = platformToday(now);
-  const instalmentStates = app.loan?.instalments.map((i) => ({ ...i, dueOn: day(i.dueOn) })) ?? [];
+  const instalmentStates = app.loan?.instalments.map((i) => ({ ...i, dueOn: formatCalendarDate(i.dueOn) })) ?? [];
   // Before the SME accepts: what the offer would cost, as if disbursed today (the bank's date decides the real schedule).
   const offerPreview =
     status === "APPROVED" && app.approvedAmountFen !== null
@@ -222,8 +222,8 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           rateBps: app.loan.rateBps,
           termMonths: app.loan.termMonths,
           repaymentMethod: app.loan.repaymentMethod,
-          disbursedOn: day(app.loan.disbursedOn),
-          maturityOn: day(app.loan.maturityOn),
+          disbursedOn: formatCalendarDate(app.loan.disbursedOn),
+          maturityOn: formatCalendarDate(app.loan.maturityOn),
           status: app.loan.status,
           outstandingPrincipalFen: app.loan.outstandingPrincipalFen.toString(),
           daysPastDue: app.loan.daysPastDue,
@@ -237,20 +237,20 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           today,
           instalments: app.loan.instalments.map((i) => ({
             seq: i.seq,
-            dueOn: day(i.dueOn),
+            dueOn: formatCalendarDate(i.dueOn),
             principalFen: i.principalFen.toString(),
             interestFen: i.interestFen.toString(),
             paidPrincipalFen: i.paidPrincipalFen.toString(),
             paidInterestFen: i.paidInterestFen.toString(),
             status: i.status,
-            pastDue: day(i.dueOn) < today && (i.paidPrincipalFen < i.principalFen || i.paidInterestFen < i.interestFen),
+            pastDue: formatCalendarDate(i.dueOn) < today && (i.paidPrincipalFen < i.principalFen || i.paidInterestFen < i.interestFen),
           })),
           repayments: app.loan.repayments.map((r) => ({
             id: r.id,
             amountFen: r.amountFen.toString(),
             principalFen: r.principalFen.toString(),
             interestFen: r.interestFen.toString(),
-            receivedOn: day(r.receivedOn),
+            receivedOn: formatCalendarDate(r.receivedOn),
             bankReference: r.bankReference,
             posting: postingOf.get(r.ledgerTransferId) ?? null,
           })),

@@ -4,15 +4,9 @@ import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { DomainError } from "~/domain/errors";
 import { CalendarDayRemoveSchema, CalendarDaySchema, CalendarYearSchema } from "~/schemas/calendar";
-import {
-  MAX_SCAN_DAYS,
-  addCalendarDays,
-  addWorkingDays,
-  dayNumber,
-  endOfShanghaiDay,
-  shanghaiDay,
-  type CalendarOverrides,
-} from "./working-days";
+import { MAX_SCAN_DAYS, addCalendarDays, addWorkingDays, dayNumber, endOfShanghaiDay, shanghaiDay, type CalendarOverrides } from "./working-days";
+import { formatCalendarDate } from "~/i18n/format";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 export type CalendarDayRow = { date: string; isWorkday: boolean; nameZh: string; nameEn: string };
 
@@ -35,30 +29,27 @@ export function invalidateCalendarCache(): void {
   cache = new WeakMap();
 }
 
-const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
-const toDay = (date: Date) => date.toISOString().slice(0, 10);
-
 /**
  * The calendar's exceptions (day → is a working day) for the days in
  * [fromDay, toDay], at most MAX_SCAN_DAYS + 1 of them. Cached in-process per
  * range for a minute.
  */
-export async function loadCalendarOverrides(db: Db, fromDay: string, toDay_: string): Promise<CalendarOverrides> {
-  const span = dayNumber(toDay_) - dayNumber(fromDay);
-  if (span < 0 || span > MAX_SCAN_DAYS) throw new RangeError(`calendar range must be 0–${MAX_SCAN_DAYS} days: ${fromDay}..${toDay_}`);
-  const key = `${fromDay}..${toDay_}`;
+export async function loadCalendarOverrides(db: Db, fromDay: string, toDay: string): Promise<CalendarOverrides> {
+  const span = dayNumber(toDay) - dayNumber(fromDay);
+  if (span < 0 || span > MAX_SCAN_DAYS) throw new RangeError(`calendar range must be 0–${MAX_SCAN_DAYS} days: ${fromDay}..${toDay}`);
+  const key = `${fromDay}..${toDay}`;
   const ranges = cache.get(db);
   const hit = ranges?.get(key);
   if (hit && hit.expiresAt > Date.now()) return hit.overrides;
 
   const startedAt = generation;
   const rows = await db.calendarDay.findMany({
-    where: { date: { gte: toDate(fromDay), lte: toDate(toDay_) } },
+    where: { date: { gte: calendarDay(fromDay), lte: calendarDay(toDay) } },
     select: { date: true, isWorkday: true },
     orderBy: { date: "asc" },
     take: span + 1, // one row per day at most (the date is the key)
   });
-  const overrides: CalendarOverrides = new Map(rows.map((r) => [toDay(r.date), r.isWorkday]));
+  const overrides: CalendarOverrides = new Map(rows.map((r) => [formatCalendarDate(r.date), r.isWorkday]));
   if (startedAt === generation) {
     let current = cache.get(db);
     if (!current) cache.set(db, (current = new Map()));
@@ -101,19 +92,19 @@ export async function listCalendarDays(actor: Actor, year: number): Promise<Cale
   assertCan(actor, "manage:calendar:any");
   const y = parseOrThrow(CalendarYearSchema, year);
   const rows = await prisma.calendarDay.findMany({
-    where: { date: { gte: toDate(`${y}-01-01`), lte: toDate(`${y}-12-31`) } },
+    where: { date: { gte: calendarDay(`${y}-01-01`), lte: calendarDay(`${y}-12-31`) } },
     select: { date: true, isWorkday: true, nameZh: true, nameEn: true },
     orderBy: { date: "asc" },
     take: 366,
   });
-  return rows.map((r) => ({ ...r, date: toDay(r.date) }));
+  return rows.map((r) => ({ ...r, date: formatCalendarDate(r.date) }));
 }
 
 /** One day's exception, or null when the day follows the Monday–Friday rule. */
 export async function loadCalendarDay(actor: Actor, day: string): Promise<CalendarDayRow | null> {
   assertCan(actor, "manage:calendar:any");
   const { date } = parseOrThrow(CalendarDayRemoveSchema, { date: day });
-  const row = await prisma.calendarDay.findUnique({ where: { date: toDate(date) }, select: { date: true, isWorkday: true, nameZh: true, nameEn: true } });
+  const row = await prisma.calendarDay.findUnique({ where: { date: calendarDay(date) }, select: { date: true, isWorkday: true, nameZh: true, nameEn: true } });
   return row ? { ...row, date } : null;
 }
 
@@ -132,7 +123,7 @@ export async function setCalendarDay(options: {
   assertCan(actor, "manage:calendar:any");
   const input = parseOrThrow(CalendarDaySchema, options.input);
   const after: DayFields = { isWorkday: input.kind === "WORKDAY", nameZh: input.nameZh, nameEn: input.nameEn };
-  const date = toDate(input.date);
+  const date = calendarDay(input.date);
 
   const outcome = await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CALENDAR_LOCK_KEY})`;
@@ -161,7 +152,7 @@ export async function removeCalendarDay(options: { actor: Actor; day: string; ip
   const { actor } = options;
   assertCan(actor, "manage:calendar:any");
   const { date: day } = parseOrThrow(CalendarDayRemoveSchema, { date: options.day });
-  const date = toDate(day);
+  const date = calendarDay(day);
 
   const removed = await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CALENDAR_LOCK_KEY})`;

@@ -20,6 +20,7 @@ import { uuidToU128 } from "~/domain/ledger/postgres-ledger.server";
 import { postNow, prepareAccounts, preparePostings, type Posting } from "~/domain/ledger/postings.server";
 import { formatMoneyFen } from "~/i18n/format";
 import { claimYear, compensationFen, recoveryShareFen } from "./fund-rules";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 /** Working days the finance office has to decide a claim. */
 export const CLAIM_DECISION_WORKING_DAYS = 20;
@@ -387,7 +388,7 @@ export async function recordRecovery(options: {
         idempotencyKey: key,
         amountFen: input.amountFen,
         fundShareFen: fundShare,
-        receivedOn: new Date(`${input.receivedOn}T00:00:00Z`),
+        receivedOn: calendarDay(input.receivedOn),
         ledgerTransferId: transferId?.toString() ?? null,
         recordedById: actor.userId,
       },

@@ -7,6 +7,7 @@ import { getLedger } from "~/domain/ledger/ledger.server";
 import { uuidToU128 } from "~/domain/ledger/postgres-ledger.server";
 import { postNow, prepareAccounts, preparePostings } from "~/domain/ledger/postings.server";
 import { formatMoneyFen } from "~/i18n/format";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 /**
  * The finance office runs the risk-compensation fund (PRODUCT.md §3.7): it
@@ -81,8 +82,8 @@ export async function createFund(options: {
           nameZh: input.nameZh,
           nameEn: input.nameEn,
           managedByInstitutionId: officeId,
-          validFrom: new Date(`${input.validFrom}T00:00:00Z`),
-          validTo: new Date(`${input.validTo}T00:00:00Z`),
+          validFrom: calendarDay(input.validFrom),
+          validTo: calendarDay(input.validTo),
           budgetFen: input.budgetFen,
         },
       });
@@ -242,7 +243,7 @@ export async function recordContribution(options: {
         id: contributionId,
         fundId: fund.id,
         amountFen: input.amountFen,
-        receivedOn: new Date(`${input.receivedOn}T00:00:00Z`),
+        receivedOn: calendarDay(input.receivedOn),
         reference: input.reference,
         ledgerTransferId: transferId!.toString(),
         recordedById: actor.userId,

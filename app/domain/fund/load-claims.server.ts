@@ -7,6 +7,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { CLAIM_VIEWS, type ClaimView } from "~/schemas/claims";
 import { CLAIM_DECISION_WORKING_DAYS } from "./claims.server";
 import { claimYear, compensationFen } from "./fund-rules";
+import { formatCalendarDate } from "~/i18n/format";
 
 /**
  * Read models of the fund's claims (PRODUCT.md §3.7) for the pages: the list,
@@ -37,8 +38,6 @@ const VIEW_STATUSES: Record<ClaimView, ClaimStatus[] | null> = {
   refused: ["REFUSED"],
   all: null,
 };
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The finance office decides every claim; a bank files its own. */
 export function claimSide(actor: Actor): ClaimSide | null {
@@ -247,7 +246,7 @@ export async function loadClaimableLoan(options: { actor: Actor; loanId: string;
       outstandingFen: loan.outstandingPrincipalFen.toString(),
       daysPastDue: loan.daysPastDue,
       defaultedAt: loan.defaultedAt?.toISOString() ?? null,
-      disbursedOn: day(loan.disbursedOn),
+      disbursedOn: formatCalendarDate(loan.disbursedOn),
       status: loan.status,
     },
     fund: loan.fund
@@ -256,8 +255,8 @@ export async function loadClaimableLoan(options: { actor: Actor; loanId: string;
           nameZh: loan.fund.nameZh,
           nameEn: loan.fund.nameEn,
           status: loan.fund.status,
-          validFrom: day(loan.fund.validFrom),
-          validTo: day(loan.fund.validTo),
+          validFrom: formatCalendarDate(loan.fund.validFrom),
+          validTo: formatCalendarDate(loan.fund.validTo),
         }
       : null,
     rule: loan.fundRule
@@ -467,7 +466,7 @@ export async function loadClaim(options: { actor: Actor; claimId: string; now?: 
       outstandingFen: claim.loan.outstandingPrincipalFen.toString(),
       daysPastDue: claim.loan.daysPastDue,
       defaultedAt: claim.loan.defaultedAt?.toISOString() ?? null,
-      disbursedOn: day(claim.loan.disbursedOn),
+      disbursedOn: formatCalendarDate(claim.loan.disbursedOn),
       status: claim.loan.status,
     },
     /** For the loan, across its claims: what the fund paid, what was recovered, and what was shared back. */
@@ -480,7 +479,7 @@ export async function loadClaim(options: { actor: Actor; claimId: string; now?: 
     recoveries: recoveries.map((r) => ({
       id: r.id,
       forThisClaim: r.claimId === claim.id,
-      receivedOn: day(r.receivedOn),
+      receivedOn: formatCalendarDate(r.receivedOn),
       amountFen: r.amountFen.toString(),
       fundShareFen: r.fundShareFen.toString(),
       recordedBy: names.get(r.recordedById) ?? null,

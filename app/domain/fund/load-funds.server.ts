@@ -5,6 +5,7 @@ import { fundBankYearCapAccount } from "~/domain/ledger/chart";
 import type { Account } from "~/domain/ledger/ledger";
 import { getLedger } from "~/domain/ledger/ledger.server";
 import { claimYear } from "./fund-rules";
+import { formatCalendarDate } from "~/i18n/format";
 
 /**
  * The finance office's view of its risk-compensation funds (PRODUCT.md §3.7):
@@ -22,8 +23,6 @@ import { claimYear } from "./fund-rules";
 const MAX_BANKS = 500;
 const MAX_RULE_VERSIONS = 200;
 const MAX_PRODUCTS = 1_000;
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export type FundBalances = {
   /** The approved budget, on record. */
@@ -122,8 +121,8 @@ export async function listFunds(options: { actor: Actor; query: { page: number; 
       id: f.id,
       nameZh: f.nameZh,
       nameEn: f.nameEn,
-      validFrom: day(f.validFrom),
-      validTo: day(f.validTo),
+      validFrom: formatCalendarDate(f.validFrom),
+      validTo: formatCalendarDate(f.validTo),
       status: f.status,
       balances: balances.get(f.id)!,
     })),
@@ -268,8 +267,8 @@ export async function loadFund(options: { actor: Actor; fundId: string; query: {
       id: fund.id,
       nameZh: fund.nameZh,
       nameEn: fund.nameEn,
-      validFrom: day(fund.validFrom),
-      validTo: day(fund.validTo),
+      validFrom: formatCalendarDate(fund.validFrom),
+      validTo: formatCalendarDate(fund.validTo),
       status: fund.status,
       createdAt: fund.createdAt.toISOString(),
     },
@@ -305,7 +304,7 @@ export async function loadFund(options: { actor: Actor; fundId: string; query: {
         const posting = postingOf.get(c.ledgerTransferId);
         return {
           id: c.id,
-          receivedOn: day(c.receivedOn),
+          receivedOn: formatCalendarDate(c.receivedOn),
           amountFen: c.amountFen.toString(),
           reference: c.reference,
           recordedAt: c.createdAt.toISOString(),

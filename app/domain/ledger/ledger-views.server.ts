@@ -5,6 +5,7 @@ import { DomainError } from "~/domain/errors";
 import { lenient } from "~/schemas/fields";
 import { ACCOUNT_CODES, TRANSFER_CODES } from "./chart";
 import { AccountFilterFlags, TransferFlags, type AccountBalance, type Ledger, type Transfer } from "./ledger";
+import { formatCalendarDate } from "~/i18n/format";
 
 /**
  * The regulator's read-only view of the ledger (PRODUCT.md §3.8): a fund's
@@ -193,7 +194,10 @@ async function loadNames(db: Db, ids: { fundIds: Iterable<string>; institutionId
   const valid = (it: Iterable<string>) => [...new Set(it)].filter((id) => UUID.test(id));
   const loanIds = valid(ids.loanIds);
   const loans = loanIds.length
-    ? await db.loan.findMany({ where: { id: { in: loanIds } }, select: { id: true, applicationId: true, institutionId: true, enterprise: { select: { name: true } } } })
+    ? await db.loan.findMany({
+        where: { id: { in: loanIds } },
+        select: { id: true, applicationId: true, institutionId: true, enterprise: { select: { name: true } } },
+      })
     : [];
   const fundIds = valid(ids.fundIds);
   const institutionIds = valid([...ids.institutionIds, ...loans.map((l) => l.institutionId)]);
@@ -569,7 +573,17 @@ export async function loadFundLedger(options: { db: Db; ledger: Ledger; fundId: 
       recoveredShareFen: rec.debits_posted,
     };
   });
-  loanRows.sort((a, c) => (c.paidFen > a.paidFen ? 1 : c.paidFen < a.paidFen ? -1 : c.claimedLossFen > a.claimedLossFen ? 1 : c.claimedLossFen < a.claimedLossFen ? -1 : a.loanId.localeCompare(c.loanId)));
+  loanRows.sort((a, c) =>
+    c.paidFen > a.paidFen
+      ? 1
+      : c.paidFen < a.paidFen
+        ? -1
+        : c.claimedLossFen > a.claimedLossFen
+          ? 1
+          : c.claimedLossFen < a.claimedLossFen
+            ? -1
+            : a.loanId.localeCompare(c.loanId),
+  );
   const page = Math.max(1, Math.min(options.loanPage ?? 1, Math.max(1, Math.ceil(loanRows.length / LOAN_PAGE_SIZE))));
   const pageRows = loanRows.slice((page - 1) * LOAN_PAGE_SIZE, page * LOAN_PAGE_SIZE).map((r) => ({
     ...r,
@@ -625,8 +639,8 @@ export async function loadFundLedger(options: { db: Db; ledger: Ledger; fundId: 
       nameZh: fund.nameZh,
       nameEn: fund.nameEn,
       budgetFen: fund.budgetFen.toString(),
-      validFrom: fund.validFrom.toISOString().slice(0, 10),
-      validTo: fund.validTo.toISOString().slice(0, 10),
+      validFrom: formatCalendarDate(fund.validFrom),
+      validTo: formatCalendarDate(fund.validTo),
       status: fund.status,
     },
     day,
@@ -684,7 +698,12 @@ export const LedgerTransfersQuerySchema = z.object({
   loans: lenient(z.enum(["1", "on", "true"])).transform((v) => v !== undefined),
   from: lenient(dayField),
   to: lenient(dayField),
-  code: lenient(z.coerce.number().int().refine((c) => CODE_NAME_BY_NUMBER.has(c))),
+  code: lenient(
+    z.coerce
+      .number()
+      .int()
+      .refine((c) => CODE_NAME_BY_NUMBER.has(c)),
+  ),
   before: lenient(z.string().regex(/^\d{1,39}$/)),
   pageSize: lenient(z.coerce.number().int().min(1).max(200)).transform((v) => v ?? 50),
 });

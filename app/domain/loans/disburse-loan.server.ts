@@ -14,6 +14,8 @@ import { requestOutboxDrain } from "~/domain/outbox/outbox.server";
 import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { requestLedgerSubmission } from "./ledger-submission.server";
 import { buildSchedule, type RepaymentMethod } from "./schedule";
+import { formatCalendarDate } from "~/i18n/format";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 export type DisburseInput = {
   /** YYYY-MM-DD: the value date, not in the future and not before the bank approved the terms. */
@@ -59,7 +61,7 @@ export async function disburseLoan(options: {
         if (replay) {
           const loan = await tx.loan.findUniqueOrThrow({ where: { applicationId: app.id }, select: { id: true, disbursedOn: true } });
           // The same key for another report is a client's mistake, not a retry.
-          if (loan.disbursedOn.toISOString().slice(0, 10) !== input.disbursedOn) throw new DomainError("loan.disbursementKeyReused", { status: 409 });
+          if (formatCalendarDate(loan.disbursedOn) !== input.disbursedOn) throw new DomainError("loan.disbursementKeyReused", { status: 409 });
           return { loanId: loan.id, applicationId: app.id, replayed: true };
         }
         const to = nextStatus(app.status, "disburse");
@@ -71,7 +73,7 @@ export async function disburseLoan(options: {
 
         const product = await tx.product.findUniqueOrThrow({ where: { id: app.productId }, select: { type: true, fundId: true } });
         // Enrolled in the fund when the rules in force name the product and the fund covers the day (ADR 0015).
-        const disbursedDay = new Date(`${input.disbursedOn}T00:00:00Z`);
+        const disbursedDay = calendarDay(input.disbursedOn);
         const inForce = product.fundId
           ? await tx.fundRuleVersion.findFirst({
               where: { fundId: product.fundId, effectiveFrom: { lte: now } },
@@ -118,7 +120,7 @@ export async function disburseLoan(options: {
             },
           },
         ]);
-        const disbursedOn = new Date(`${input.disbursedOn}T00:00:00Z`);
+        const disbursedOn = calendarDay(input.disbursedOn);
         await tx.loan.create({
           data: {
             id: loanId,
@@ -135,7 +137,7 @@ export async function disburseLoan(options: {
             pureCredit: product.type === "CREDIT",
             firstTimeBorrower: earlier === 0,
             disbursedOn,
-            maturityOn: new Date(`${schedule[schedule.length - 1]!.dueOn}T00:00:00Z`),
+            maturityOn: calendarDay(schedule[schedule.length - 1]!.dueOn),
             outstandingPrincipalFen: app.approvedAmountFen,
             delinquencyOn: disbursedOn,
             disbursementTransferId: transferId!.toString(),
@@ -147,7 +149,7 @@ export async function disburseLoan(options: {
           data: schedule.map((i) => ({
             loanId,
             seq: i.seq,
-            dueOn: new Date(`${i.dueOn}T00:00:00Z`),
+            dueOn: calendarDay(i.dueOn),
             principalFen: i.principalFen,
             interestFen: i.interestFen,
             // Rounding can clear a tiny balance early, leaving empty instalments: nothing is owed on them.

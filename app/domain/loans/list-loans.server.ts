@@ -3,6 +3,7 @@ import type { Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { LOAN_VIEWS, type LoanView } from "./delinquency";
+import { formatCalendarDate } from "~/i18n/format";
 
 export const LOAN_PAGE_SIZE = 20;
 
@@ -66,8 +67,8 @@ export async function listLoans(options: { actor: Actor; view: LoanView; page: n
       rateBps: r.rateBps,
       termMonths: r.termMonths,
       repaymentMethod: r.repaymentMethod,
-      disbursedOn: r.disbursedOn.toISOString().slice(0, 10),
-      maturityOn: r.maturityOn.toISOString().slice(0, 10),
+      disbursedOn: formatCalendarDate(r.disbursedOn),
+      maturityOn: formatCalendarDate(r.maturityOn),
       status: r.status,
       daysPastDue: r.daysPastDue,
       enterpriseName: r.enterprise.name,

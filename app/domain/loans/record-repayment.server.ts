@@ -8,10 +8,11 @@ import { bankSettlementAccount, LEDGER_CNY, loanInterestAccount, loanPrincipalAc
 import { TransferFlags } from "~/domain/ledger/ledger";
 import { uuidToU128 } from "~/domain/ledger/postgres-ledger.server";
 import { prepareAccounts, preparePostings, type Posting } from "~/domain/ledger/postings.server";
-import { formatMoneyFen } from "~/i18n/format";
+import { formatCalendarDate, formatMoneyFen } from "~/i18n/format";
 import { daysPastDue, loanStateFor } from "./delinquency";
 import { requestLedgerSubmission } from "./ledger-submission.server";
 import { allocateRepayment, RepaymentError, type InstalmentState } from "./repayment";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 export type RepaymentInput = {
   amountFen: bigint;
@@ -22,8 +23,6 @@ export type RepaymentInput = {
 
 export type RepaymentResult = { repaymentId: string; loanId: string; principalFen: bigint; interestFen: bigint; loanStatus: string; replayed: boolean };
 
-const formatDay = (d: Date) => d.toISOString().slice(0, 10);
-
 /** A loan's instalments as the allocation reads them, in order. */
 export async function loadInstalmentStates(tx: Tx, loanId: string): Promise<(InstalmentState & { id: string })[]> {
   const rows = await tx.instalment.findMany({
@@ -31,7 +30,7 @@ export async function loadInstalmentStates(tx: Tx, loanId: string): Promise<(Ins
     orderBy: { seq: "asc" },
     select: { id: true, seq: true, dueOn: true, principalFen: true, interestFen: true, paidPrincipalFen: true, paidInterestFen: true },
   });
-  return rows.map((r) => ({ ...r, dueOn: formatDay(r.dueOn) }));
+  return rows.map((r) => ({ ...r, dueOn: formatCalendarDate(r.dueOn) }));
 }
 
 /**
@@ -67,12 +66,20 @@ export async function recordRepayment(options: {
   const replayOf = async (): Promise<RepaymentResult | null> => {
     const found = await prisma.repayment.findUnique({
       where: { idempotencyKey: key },
-      select: { id: true, loanId: true, amountFen: true, receivedOn: true, principalFen: true, interestFen: true, loan: { select: { status: true, institutionId: true } } },
+      select: {
+        id: true,
+        loanId: true,
+        amountFen: true,
+        receivedOn: true,
+        principalFen: true,
+        interestFen: true,
+        loan: { select: { status: true, institutionId: true } },
+      },
     });
     if (!found) return null;
     // Another bank's repayment is not found, whatever key names it.
     if (found.loan.institutionId !== institutionId) throw new DomainError("notFound", { status: 404 });
-    if (found.amountFen !== input.amountFen || formatDay(found.receivedOn) !== input.receivedOn) {
+    if (found.amountFen !== input.amountFen || formatCalendarDate(found.receivedOn) !== input.receivedOn) {
       throw new DomainError("loan.repaymentKeyReused", { status: 409 });
     }
     return {
@@ -99,11 +106,11 @@ export async function recordRepayment(options: {
         if (!loan || loan.institutionId !== institutionId) throw new DomainError("notFound", { status: 404 });
         const raced = await tx.repayment.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
         if (raced) return null;
-        if (input.receivedOn < formatDay(loan.disbursedOn)) throw new DomainError("loan.receivedBeforeDisbursement", { status: 422 });
+        if (input.receivedOn < formatCalendarDate(loan.disbursedOn)) throw new DomainError("loan.receivedBeforeDisbursement", { status: 422 });
         const last = await tx.repayment.findFirst({ where: { loanId: loan.id }, orderBy: { receivedOn: "desc" }, select: { receivedOn: true } });
         // Allocation depends on what was due on the day: reports come in date order.
-        if (last && input.receivedOn < formatDay(last.receivedOn)) {
-          throw new DomainError("loan.receivedBeforeLastRepayment", { status: 422, params: { day: formatDay(last.receivedOn) } });
+        if (last && input.receivedOn < formatCalendarDate(last.receivedOn)) {
+          throw new DomainError("loan.receivedBeforeLastRepayment", { status: 422, params: { day: formatCalendarDate(last.receivedOn) } });
         }
 
         const instalments = await loadInstalmentStates(tx, loan.id);
@@ -166,7 +173,7 @@ export async function recordRepayment(options: {
             amountFen: input.amountFen,
             principalFen: allocation.principalFen,
             interestFen: allocation.interestFen,
-            receivedOn: new Date(`${input.receivedOn}T00:00:00Z`),
+            receivedOn: calendarDay(input.receivedOn),
             ledgerTransferId: transferIds[0]!.toString(),
             interestTransferId: transferIds[1]?.toString() ?? null,
             allocation: allocation.lines.map((l) => ({ seq: l.seq, principalFen: l.principalFen.toString(), interestFen: l.interestFen.toString() })),
@@ -212,7 +219,7 @@ export async function recordRepayment(options: {
             outstandingPrincipalFen: outstanding,
             status: state,
             daysPastDue: daysPastDue(allocation.instalments, today),
-            delinquencyOn: new Date(`${today}T00:00:00Z`),
+            delinquencyOn: calendarDay(today),
             repaidAt: state === "REPAID" ? now : null,
           },
         });

@@ -4,10 +4,11 @@ import { appendAudit } from "~/domain/audit/append-audit.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { daysPastDue, loanStateFor } from "./delinquency";
 import type { InstalmentState } from "./repayment";
+import { formatCalendarDate } from "~/i18n/format";
+import { calendarDay } from "~/domain/needs/need-rules";
 
 /** Loans per transaction: small enough to keep locks short, large enough to finish a city's book in seconds. */
 const CHUNK = 500;
-const formatDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export type DelinquencyResult = { day: string; loans: number; changed: number; becameOverdue: number; defaulted: number };
 
@@ -44,7 +45,7 @@ export async function updateLoanDelinquency(db: Db, now: Date = new Date()): Pro
           const list = byLoan.get(r.loanId) ?? [];
           list.push({
             seq: r.seq,
-            dueOn: formatDay(r.dueOn),
+            dueOn: formatCalendarDate(r.dueOn),
             principalFen: r.principalFen,
             interestFen: r.interestFen,
             paidPrincipalFen: r.paidPrincipalFen,
@@ -61,7 +62,7 @@ export async function updateLoanDelinquency(db: Db, now: Date = new Date()): Pro
           result.changed++;
           await tx.loan.update({
             where: { id: loan.id },
-            data: { daysPastDue: dpd, status: state, delinquencyOn: new Date(`${today}T00:00:00Z`), ...(defaultedNow ? { defaultedAt: now } : {}) },
+            data: { daysPastDue: dpd, status: state, delinquencyOn: calendarDay(today), ...(defaultedNow ? { defaultedAt: now } : {}) },
           });
           if (state === loan.status && !defaultedNow) continue;
           if (state === "OVERDUE") result.becameOverdue++;

@@ -4,6 +4,7 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { Prisma } from "~/generated/prisma/client";
 import { INBOX_EXPORT_LIMIT, type InboxQuery } from "~/schemas/matching";
+import { formatCalendarDate } from "~/i18n/format";
 
 /** Best match first; or the newest need; or the need that expires soonest. Ties fall back to the match, then the id. */
 const ORDER = {
@@ -107,7 +108,7 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; 
       purpose: r.purpose,
       maxRateBps: r.maxRateBps,
       urgency: r.urgency,
-      expiresOn: r.expiresOn.toISOString().slice(0, 10),
+      expiresOn: formatCalendarDate(r.expiresOn),
       status: r.status,
       createdAt: r.createdAt.toISOString(),
       enterprise: { id: r.enterpriseId, name: r.enterpriseName, regionCode: r.regionCode, industryCode: r.industryCode, size: r.size, grade: r.grade },

@@ -10,6 +10,7 @@ import { ACTIVE_MATCHING_PARAMS } from "./models";
 import { compileCatalogue, type Catalogue } from "./rank";
 import type { EnterpriseSize, GuaranteeType, MatchEnterprise, MatchNeed, MatchProduct } from "./rules";
 import type { BankRecord, ScoreContext } from "./score";
+import { formatCalendarDate } from "~/i18n/format";
 
 /**
  * Reads what the pure matching module needs, in plain SQL (these queries
@@ -156,8 +157,6 @@ type NeedRow = {
   taxGrade: TaxGrade | null;
 };
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
 /**
  * Needs with their enterprise's matching facts: region, industry, size, age,
  * and from its current evaluation the score, grade, exclusion, red list and
@@ -196,7 +195,7 @@ export async function loadNeedInputs(db: Db | Tx, filter: Prisma.Sql, options: {
       regionCode: r.regionCode,
       industryCode: r.industryCode,
       size: r.size,
-      foundedOn: day(r.foundedOn),
+      foundedOn: formatCalendarDate(r.foundedOn),
       creditScore: r.score,
       creditGrade: r.grade,
       taxGrade: r.taxGrade,
@@ -206,7 +205,7 @@ export async function loadNeedInputs(db: Db | Tx, filter: Prisma.Sql, options: {
     },
     status: r.status,
     version: r.version,
-    expiresOn: day(r.expiresOn),
+    expiresOn: formatCalendarDate(r.expiresOn),
   }));
 }
 
