@@ -163,3 +163,47 @@ export async function makeDefaultedLoan(options: { fundId: string; institutionId
     },
   });
 }
+
+/**
+ * A fund created by the finance office with a listed product of the bank's
+ * own enrolled (a product is enrolled in one fund at most), budget twice the
+ * pool unless given, and — when `poolFen` is given — that much contributed.
+ */
+export async function makeFund(options: {
+  office: Actor;
+  bank: Actor;
+  poolFen?: bigint;
+  budgetFen?: bigint;
+  ratioBps?: number;
+  capPerLoanFen?: bigint;
+  capPerBankYearFen?: bigint;
+}): Promise<{ fundId: string; productId: string }> {
+  const { createFund, recordContribution } = await import("~/domain/fund/fund-admin.server");
+  const productId = (await makeProduct(options.bank.institution!.id, options.bank.userId, "风险补偿信用贷")).id;
+  const { fundId } = await createFund({
+    actor: options.office,
+    input: {
+      nameZh: "盘锦市中小微企业贷款风险补偿资金",
+      nameEn: "Panjin SME loan risk-compensation fund",
+      validFrom: "2026-01-01",
+      validTo: "2028-12-31",
+      budgetFen: options.budgetFen ?? (options.poolFen ?? 100_000_000n) * 2n,
+      rule: {
+        compensationRatioBps: options.ratioBps ?? 4_000,
+        capPerLoanFen: options.capPerLoanFen ?? 100_000_000n,
+        capPerBankYearFen: options.capPerBankYearFen ?? 100_000_000_000n,
+        eligibleProductIds: [productId],
+      },
+    },
+    ip: null,
+  });
+  if (options.poolFen !== undefined) {
+    await recordContribution({
+      actor: options.office,
+      fundId,
+      input: { amountFen: options.poolFen, receivedOn: "2026-03-01", reference: `CZ-${crypto.randomUUID()}` },
+      ip: null,
+    });
+  }
+  return { fundId, productId };
+}

@@ -40,6 +40,16 @@ const REPLAY_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": 
 
 type StoredResponse = { body: string; headers: Record<string, string> } | { notStored: true; bytes: number };
 
+/**
+ * The domain command key of a mutation that `withIdempotency` admitted: the
+ * request's key within its API key, so the domain does the work once even
+ * after the stored response is gone, and two API keys never meet each other's
+ * commands (ADR 0016).
+ */
+export function idempotencyCommandKey(request: Request, actor: Actor): string {
+  return `api-key:${apiKeyIdOf(actor)}:${request.headers.get(IDEMPOTENCY_HEADER)}`;
+}
+
 function apiKeyIdOf(actor: Actor): string {
   const match = /^api-key:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(actor.sessionId);
   // Only the API authenticates by key; a web session reaching this is a programming error.
@@ -96,12 +106,7 @@ function replay(request: Request, status: number, stored: StoredResponse): Respo
  * The handler's thrown responses and domain errors are its answers (and are
  * kept) as with handleApi.
  */
-export async function withIdempotency(
-  request: Request,
-  actor: Actor,
-  run: () => Promise<Response>,
-  options: { maxBodyBytes: number },
-): Promise<Response> {
+export async function withIdempotency(request: Request, actor: Actor, run: () => Promise<Response>, options: { maxBodyBytes: number }): Promise<Response> {
   if (!MUTATIONS.has(request.method)) return handleApi(request, run);
   const apiKeyId = apiKeyIdOf(actor);
   const key = request.headers.get(IDEMPOTENCY_HEADER);
@@ -151,11 +156,7 @@ export async function withIdempotency(
   }
 }
 
-async function runClaimed(
-  request: Request,
-  run: () => Promise<Response>,
-  claim: { apiKeyId: string; key: string; startedAt: Date },
-): Promise<Response> {
+async function runClaimed(request: Request, run: () => Promise<Response>, claim: { apiKeyId: string; key: string; startedAt: Date }): Promise<Response> {
   const ours = { apiKeyId: claim.apiKeyId, key: claim.key, createdAt: claim.startedAt, status: null };
   const release = async () => {
     try {

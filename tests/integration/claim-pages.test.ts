@@ -11,14 +11,13 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { createSession, sessionSetCookie } from "~/domain/auth/session.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
-import { createFund, recordContribution } from "~/domain/fund/fund-admin.server";
 import { closeQueues } from "~/jobs/enqueue.server";
 import * as root from "~/root";
 import * as claimPage from "~/routes/app/claim";
 import * as claimNew from "~/routes/app/claim-new";
 import * as claimsPage from "~/routes/app/claims";
 import { ensureCsrfToken } from "~/web/csrf.server";
-import { makeActor, makeDefaultedLoan, makeProduct, outcome, routeContext } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeFund, outcome, routeContext } from "../helpers";
 
 type Module = { loader: (args: never) => Promise<unknown>; action?: (args: never) => Promise<unknown> };
 type ClaimData = Awaited<ReturnType<typeof claimPage.loader>>;
@@ -33,29 +32,7 @@ let officer: Actor;
 let regulator: Actor;
 let csrf: { token: string; cookie: string };
 
-/** A fund with a listed product of its own (a product is enrolled in one fund at most). */
-async function newFund(poolFen: bigint) {
-  const productId = (await makeProduct(bank.institution!.id, bank.userId, "风险补偿信用贷")).id;
-  const { fundId } = await createFund({
-    actor: office,
-    input: {
-      nameZh: "盘锦市中小微企业贷款风险补偿资金",
-      nameEn: "Panjin SME loan risk-compensation fund",
-      validFrom: "2026-01-01",
-      validTo: "2028-12-31",
-      budgetFen: poolFen * 2n,
-      rule: { compensationRatioBps: 4_000, capPerLoanFen: 100_000_000n, capPerBankYearFen: 100_000_000_000n, eligibleProductIds: [productId] },
-    },
-    ip: null,
-  });
-  await recordContribution({
-    actor: office,
-    fundId,
-    input: { amountFen: poolFen, receivedOn: "2026-03-01", reference: `CZ-${crypto.randomUUID()}` },
-    ip: null,
-  });
-  return fundId;
-}
+const newFund = async (poolFen: bigint) => (await makeFund({ office, bank, poolFen })).fundId;
 
 const defaultedLoan = (fundId: string, owner: Actor = bank, principalFen = 10_000_000n) =>
   makeDefaultedLoan({ fundId, institutionId: owner.institution!.id, principalFen });

@@ -11,18 +11,17 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { isDomainError } from "~/domain/errors";
 import { decideClaim, fileClaim, recordRecovery } from "~/domain/fund/claims.server";
-import { createFund, recordContribution, setBankSuspension } from "~/domain/fund/fund-admin.server";
+import { recordContribution, setBankSuspension } from "~/domain/fund/fund-admin.server";
 import { compensationFen, recoveryShareFen } from "~/domain/fund/fund-rules";
 import { LEDGER_CNY, TRANSFER_CODES } from "~/domain/ledger/chart";
 import { AccountFilterFlags, TransferFlags } from "~/domain/ledger/ledger";
 import { getLedger } from "~/domain/ledger/ledger.server";
 import { newTransferId } from "~/domain/ledger/postings.server";
 import { closeQueues } from "~/jobs/enqueue.server";
-import { makeActor, makeDefaultedLoan, makeProduct } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeFund } from "../helpers";
 
 let office: Actor;
 let bank: Actor;
-let productId: string;
 
 async function codeOf(call: () => Promise<unknown>): Promise<string> {
   try {
@@ -34,34 +33,8 @@ async function codeOf(call: () => Promise<unknown>): Promise<string> {
   return "ok";
 }
 
-async function newFund(options: { poolFen: bigint; capPerLoanFen?: bigint; capPerBankYearFen?: bigint; ratioBps?: number }) {
-  // A product enrols in one fund at a time: each fund its own.
-  productId = (await makeProduct(bank.institution!.id, bank.userId, "风险补偿信用贷")).id;
-  const { fundId } = await createFund({
-    actor: office,
-    input: {
-      nameZh: "盘锦市中小微企业贷款风险补偿资金",
-      nameEn: "Panjin SME loan risk-compensation fund",
-      validFrom: "2026-01-01",
-      validTo: "2028-12-31",
-      budgetFen: options.poolFen * 2n,
-      rule: {
-        compensationRatioBps: options.ratioBps ?? 4_000,
-        capPerLoanFen: options.capPerLoanFen ?? 100_000_000n,
-        capPerBankYearFen: options.capPerBankYearFen ?? 100_000_000_000n,
-        eligibleProductIds: [productId],
-      },
-    },
-    ip: null,
-  });
-  await recordContribution({
-    actor: office,
-    fundId,
-    input: { amountFen: options.poolFen, receivedOn: "2026-03-01", reference: `CZ-${crypto.randomUUID()}` },
-    ip: null,
-  });
-  return fundId;
-}
+const newFund = async (options: { poolFen: bigint; capPerLoanFen?: bigint; capPerBankYearFen?: bigint; ratioBps?: number }) =>
+  (await makeFund({ office, bank, ...options })).fundId;
 
 const defaultedLoan = (fundId: string, principalFen = 10_000_000n, owner: Actor = bank) =>
   makeDefaultedLoan({ fundId, institutionId: owner.institution!.id, principalFen });

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { ROLE_KEYS, type RoleKey } from "~/domain/access/permissions";
-import { loadApplication } from "~/domain/applications/load-application.server";
 import { rerouteApplication } from "~/domain/applications/reroute-application.server";
 import { runApplicationCommand, type ApplicationCommandInput } from "~/domain/applications/run-application-command.server";
 import { submitApplication } from "~/domain/applications/submit-application.server";
@@ -181,7 +180,13 @@ describe("institution scoping", () => {
 
   it("only platform administrators create platform staff", async () => {
     const platform = await prisma.institution.findFirstOrThrow({ where: { id: actors.platform_admin.institution!.id } });
-    const input = { username: `ops-${Date.now()}`, displayName: "运维", roleKey: "platform_admin" as const, institutionId: platform.id, password: "a-long-password" };
+    const input = {
+      username: `ops-${Date.now()}`,
+      displayName: "运维",
+      roleKey: "platform_admin" as const,
+      institutionId: platform.id,
+      password: "a-long-password",
+    };
     await expect(createUser({ actor: actors.finance_office, input, ip: null })).rejects.toMatchObject({ code: "user.roleNotAllowed" });
     await expect(createUser({ actor: actors.platform_admin, input, ip: null })).resolves.toBeTruthy();
   });
@@ -205,13 +210,23 @@ const APPROVE: ApplicationCommandInput = { command: "approve", amountFen: 50_000
 
 async function openNeed(owner: Actor): Promise<string> {
   const expiresOn = new Date(calendarDay(platformToday()).getTime() + 30 * 86_400_000);
-  const input = { amount: 50_000_000n, termMonths: 12, purpose: "采购原材料（钢材），用于承接新订单", maxRate: 600, guaranteeTypes: ["CREDIT" as const], urgency: "NORMAL" as const, expiresOn };
+  const input = {
+    amount: 50_000_000n,
+    termMonths: 12,
+    purpose: "采购原材料（钢材），用于承接新订单",
+    maxRate: 600,
+    guaranteeTypes: ["CREDIT" as const],
+    urgency: "NORMAL" as const,
+    expiresOn,
+  };
   return (await postNeed({ actor: owner, input, ip: null })).id;
 }
 
 async function applied(owner: Actor, productId: string, needId?: string): Promise<string> {
   const need = needId ?? (await openNeed(owner));
-  return (await submitApplication({ actor: owner, input: { needId: need, productId, amountFen: 50_000_000n, termMonths: 12, submitKey: randomUUID() }, ip: null })).applicationId;
+  return (
+    await submitApplication({ actor: owner, input: { needId: need, productId, amountFen: 50_000_000n, termMonths: 12, submitKey: randomUUID() }, ip: null })
+  ).applicationId;
 }
 
 const command = (actor: Actor, applicationId: string, input: ApplicationCommandInput) =>
@@ -353,7 +368,13 @@ describe("applications and loans", () => {
         });
       }
       // A loan's page: the borrower, the lender and the office; not the other bank or SME.
-      for (const [actor, status] of [[actors.sme, 200], [bankAOfficer, 200], [actors.regulator, 200], [bankBAdmin, 404], [otherSme, 404]] as const) {
+      for (const [actor, status] of [
+        [actors.sme, 200],
+        [bankAOfficer, 200],
+        [actors.regulator, 200],
+        [bankBAdmin, 404],
+        [otherSme, 404],
+      ] as const) {
         const result = await call(applicationPage, actor, `/app/applications/${loanA.applicationId}`, { applicationId: loanA.applicationId });
         expect(result.status).toBe(status);
         if (status === 200) expect((result.data as { application: { loan: { id: string } } }).application.loan.id).toBe(loanA.loanId);
@@ -469,7 +490,13 @@ describe("applications and loans", () => {
         (r) => ({ status: 200, applicationIds: r.applicationIds }),
         (e: { status?: number }) => ({ status: e.status, applicationIds: [] as string[] }),
       );
-      const page = await post(applicationPage, actors.sme, `/app/applications/${applicationId}`, { intent: "reroute", commandKey, productIds: [productB] }, { applicationId });
+      const page = await post(
+        applicationPage,
+        actors.sme,
+        `/app/applications/${applicationId}`,
+        { intent: "reroute", commandKey, productIds: [productB] },
+        { applicationId },
+      );
       expect(rerouted.applicationIds).toHaveLength(1);
       expect(await stateOf(applicationId)).toEqual(before);
       expect({ domain, page: statusOf(page) }).toEqual({ domain: { status: 404, applicationIds: [] }, page: 404 });
@@ -501,7 +528,11 @@ describe("applications and loans", () => {
       const submitted = await post(applicationNew, newcomer, "/app/applications/new", form());
       expect(submitted.status).toBe(302);
       const id = /^\/app\/applications\/([0-9a-f-]{36})\?done=submitted$/.exec(submitted.location ?? "")?.[1];
-      expect(await prisma.application.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({ enterpriseId: newcomer.enterprise!.id, institutionId: bankA, needId: need });
+      expect(await prisma.application.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({
+        enterpriseId: newcomer.enterprise!.id,
+        institutionId: bankA,
+        needId: need,
+      });
     });
 
     it("/app/calendar actions: only the finance office", async () => {
@@ -510,7 +541,10 @@ describe("applications and loans", () => {
       const before = await count();
       for (const role of ROLE_KEYS) {
         if (role === "finance_office") continue;
-        expect(statusOf(await post(calendar, actors[role], "/app/calendar", { intent: "set", date, kind: "HOLIDAY", nameZh: "假日", nameEn: "Holiday" })), role).toBe(403);
+        expect(
+          statusOf(await post(calendar, actors[role], "/app/calendar", { intent: "set", date, kind: "HOLIDAY", nameZh: "假日", nameEn: "Holiday" })),
+          role,
+        ).toBe(403);
         expect(statusOf(await post(calendar, actors[role], "/app/calendar", { intent: "remove", date })), role).toBe(403);
       }
       expect(await post(calendar, null, "/app/calendar", { intent: "remove", date })).toMatchObject({ status: 302 });
@@ -550,7 +584,9 @@ describe("applications and loans", () => {
     const decide = (token: string | null, applicationId: string, body: unknown, key?: string | null) =>
       apiDecision.action(args(apiRequest(`/api/v1/applications/${applicationId}/decision`, token, { body, key }), { applicationId }));
     const disburse = (token: string | null, applicationId: string, key?: string | null) =>
-      apiDisbursement.action(args(apiRequest(`/api/v1/applications/${applicationId}/disbursement`, token, { body: { disbursedOn: platformToday() }, key }), { applicationId }));
+      apiDisbursement.action(
+        args(apiRequest(`/api/v1/applications/${applicationId}/disbursement`, token, { body: { disbursedOn: platformToday() }, key }), { applicationId }),
+      );
     const loan = (token: string | null, loanId: string) => apiLoan.loader(args(apiRequest(`/api/v1/loans/${loanId}`, token), { loanId }));
     const repay = (token: string | null, loanId: string, body: unknown, key?: string | null) =>
       apiRepayments.action(args(apiRequest(`/api/v1/loans/${loanId}/repayments`, token, { body, key }), { loanId }));
@@ -558,7 +594,10 @@ describe("applications and loans", () => {
     it("GET /api/v1/applications: each bank its own; a key without the permission 403; no key 401", async () => {
       const ownA = [appA, loanA.applicationId];
       const ownB = [appB, loanB.applicationId];
-      for (const [token, visible, hidden] of [[tokenA, ownA, ownB], [tokenB, ownB, ownA]] as const) {
+      for (const [token, visible, hidden] of [
+        [tokenA, ownA, ownB],
+        [tokenB, ownB, ownA],
+      ] as const) {
         const response = await list(token);
         expect(response.status).toBe(200);
         const ids = ((await response.json()) as { items: { id: string }[] }).items.map((i) => i.id);
@@ -576,7 +615,11 @@ describe("applications and loans", () => {
     it("GET /api/v1/applications/:id: the owning bank only", async () => {
       expect((await read(tokenA, appA)).status).toBe(200);
       expect((await read(tokenB, appB)).status).toBe(200);
-      for (const [token, id] of [[tokenB, appA], [tokenA, appB], [tokenA, "not-a-uuid"]] as const) {
+      for (const [token, id] of [
+        [tokenB, appA],
+        [tokenA, appB],
+        [tokenA, "not-a-uuid"],
+      ] as const) {
         const response = await read(token, id);
         expect(response.status).toBe(404);
         expect(await errorCode(response)).toBe("notFound");

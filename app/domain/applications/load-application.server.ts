@@ -143,13 +143,7 @@ export async function loadApplication(options: { actor: Actor; applicationId: st
           };
         })()
       : null;
-  const ledgerCheck = app.loan
-    ? await checkLoanLedger({
-        id: app.loan.id,
-        outstandingPrincipalFen: app.loan.outstandingPrincipalFen,
-        interestRepaidFen: (await prisma.repayment.aggregate({ where: { loanId: app.loan.id }, _sum: { interestFen: true } }))._sum.interestFen ?? 0n,
-      })
-    : null;
+  const ledgerCheck = app.loan ? await checkLoanLedger({ id: app.loan.id, outstandingPrincipalFen: app.loan.outstandingPrincipalFen }) : null;
   const settled = instalmentStates.every((i) => i.paidPrincipalFen === i.principalFen && i.paidInterestFen === i.interestFen);
 
   return {

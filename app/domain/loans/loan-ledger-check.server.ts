@@ -16,8 +16,11 @@ export type LoanLedgerCheck =
  * from the ledger itself (TigerBeetle or the embedded one), not from the
  * posting records.
  */
-export async function checkLoanLedger(loan: { id: string; outstandingPrincipalFen: bigint; interestRepaidFen: bigint }): Promise<LoanLedgerCheck> {
-  const repaymentIds = (await prisma.repayment.findMany({ where: { loanId: loan.id }, select: { id: true }, take: 10_000 })).map((r) => r.id);
+export async function checkLoanLedger(loan: { id: string; outstandingPrincipalFen: bigint }): Promise<LoanLedgerCheck> {
+  // The loan's repayments once: their ids find their postings, their interest is what the interest account should hold.
+  const repayments = await prisma.repayment.findMany({ where: { loanId: loan.id }, select: { id: true, interestFen: true }, take: 10_000 });
+  const repaymentIds = repayments.map((r) => r.id);
+  const interestRepaidFen = repayments.reduce((sum, r) => sum + r.interestFen, 0n);
   const postings = await prisma.ledgerTransferRef.groupBy({
     by: ["state"],
     where: {
@@ -43,7 +46,7 @@ export async function checkLoanLedger(loan: { id: string; outstandingPrincipalFe
   const interest = interestRef ? byId.get(interestRef.accountId) : undefined;
   const principalFen = principal ? principal.debits_posted - principal.credits_posted : 0n;
   const interestFen = interest ? interest.credits_posted - interest.debits_posted : 0n;
-  const agrees = count("FAILED") === 0 && principalFen === loan.outstandingPrincipalFen && interestFen === loan.interestRepaidFen;
+  const agrees = count("FAILED") === 0 && principalFen === loan.outstandingPrincipalFen && interestFen === interestRepaidFen;
   return agrees
     ? { state: "agrees", principalFen: principalFen.toString(), interestFen: interestFen.toString() }
     : {
@@ -51,7 +54,7 @@ export async function checkLoanLedger(loan: { id: string; outstandingPrincipalFe
         principalFen: principalFen.toString(),
         interestFen: interestFen.toString(),
         expectedPrincipalFen: loan.outstandingPrincipalFen.toString(),
-        expectedInterestFen: loan.interestRepaidFen.toString(),
+        expectedInterestFen: interestRepaidFen.toString(),
         failed: count("FAILED"),
       };
 }

@@ -10,7 +10,6 @@ import {
   Descriptions,
   Flex,
   Input,
-  Popconfirm,
   Progress,
   Row,
   Select,
@@ -21,11 +20,12 @@ import {
   Typography,
 } from "antd";
 import dayjs from "dayjs";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
+import { Form, Link, data, useNavigation, useSearchParams } from "react-router";
 import type { Route } from "./+types/application";
 import { ApplicationStatusTag } from "~/components/applications/ApplicationStatusTag";
+import { CommandButton } from "~/components/CommandButton";
 import { CsrfInput, Field, FormError, translateError } from "~/components/forms";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
 import { DECLINE_REASONS, REROUTE_MAX_PICKS } from "~/domain/applications/lifecycle";
@@ -39,6 +39,7 @@ import { formatDateTime, formatDeadline, formatMoneyFen, formatRateBps } from "~
 import type { Locale } from "~/i18n/i18n";
 import { ApplicationCommandFormSchema } from "~/schemas/applications";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { revalidateAfterConflict } from "~/web/revalidate";
 
 export const meta: Route.MetaFunction = () => [{ title: "申请详情 · 信易贷" }];
 
@@ -123,10 +124,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { result: submission.reply({ resetForm: true }), done: input.intent, count: outcome.value };
 }
 
-/** A refusal because the application moved on (409) still reloads it, so the page shows its new state. */
-export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  return actionStatus === 409 ? true : defaultShouldRevalidate;
-}
+export const shouldRevalidate = revalidateAfterConflict;
 
 type Result = { error?: Record<string, string[] | null> | null } | undefined;
 
@@ -135,46 +133,6 @@ const errorsOf = (result: Result, name: string): string[] | undefined => result?
 
 function fieldError(t: (k: string) => string, result: Result, name: string): string | undefined {
   return translateError(t as never, result?.error?.[name]?.[0] ?? undefined);
-}
-
-function CommandButton(props: { intent: string; commandKey: string; label: string; confirm?: string; danger?: boolean; primary?: boolean }) {
-  const { t } = useTranslation();
-  const submit = useSubmit();
-  const navigation = useNavigation();
-  const form = useRef<HTMLFormElement>(null);
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === props.intent;
-  const button = (
-    <Button
-      type={props.primary ? "primary" : "default"}
-      danger={props.danger}
-      htmlType={props.confirm ? "button" : "submit"}
-      loading={busy}
-      data-testid={`command-${props.intent}`}
-    >
-      {props.label}
-    </Button>
-  );
-  return (
-    <Form method="post" ref={form} preventScrollReset style={{ display: "inline" }}>
-      <CsrfInput />
-      <input type="hidden" name="intent" value={props.intent} />
-      <input type="hidden" name="commandKey" value={props.commandKey} />
-      {props.confirm ? (
-        <Popconfirm
-          title={props.confirm}
-          okText={props.label}
-          cancelText={t("common.cancel")}
-          onConfirm={() => {
-            if (form.current) void submit(form.current, { preventScrollReset: true });
-          }}
-        >
-          {button}
-        </Popconfirm>
-      ) : (
-        button
-      )}
-    </Form>
-  );
 }
 
 function BankActions({ app, commandKey, result, today }: { app: ApplicationDetail; commandKey: string; result: Result; today: string }) {

@@ -1,27 +1,11 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import {
-  Form as AntForm,
-  Alert,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Descriptions,
-  Flex,
-  Input,
-  Popconfirm,
-  Row,
-  Space,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from "antd";
+import { Form as AntForm, Alert, Button, Card, Col, DatePicker, Descriptions, Flex, Input, Row, Space, Table, Tag, Timeline, Typography } from "antd";
 import dayjs from "dayjs";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
+import { Form, Link, data, useNavigation, useSearchParams } from "react-router";
 import type { Route } from "./+types/claim";
+import { CommandButton } from "~/components/CommandButton";
 import { CsrfInput, Field, FormError, translateError } from "~/components/forms";
 import { fenToYuanText } from "~/components/needs/need-values";
 import { platformToday } from "~/domain/credit/build-snapshot";
@@ -32,6 +16,7 @@ import { formatDateTime, formatDeadline, formatMoneyFen, formatRateBps } from "~
 import type { Locale } from "~/i18n/i18n";
 import { CLAIM_LIMITS, CLAIM_STATUS_COLORS, ClaimCommandFormSchema, type ClaimIntent } from "~/schemas/claims";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { revalidateAfterConflict } from "~/web/revalidate";
 
 export const meta: Route.MetaFunction = () => [{ title: "补偿申请详情 · 信易贷" }];
 
@@ -95,10 +80,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { result: submission.reply({ resetForm: true }), intent: input.intent, done: input.intent };
 }
 
-/** A refusal because the claim moved on (409) still reloads it, so the page shows its new state. */
-export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  return actionStatus === 409 ? true : defaultShouldRevalidate;
-}
+export const shouldRevalidate = revalidateAfterConflict;
 
 type Result = { error?: Record<string, string[] | null> | null } | undefined;
 
@@ -117,32 +99,6 @@ function PostingTag({ state }: { state: string | null }) {
   return <Tag color={state === "COMMITTED" ? "success" : state === "FAILED" ? "error" : "processing"}>{t(`claims.ledger.state.${state}`)}</Tag>;
 }
 
-function ApproveFullButton({ label, confirm }: { label: string; confirm: string }) {
-  const { t } = useTranslation();
-  const submit = useSubmit();
-  const navigation = useNavigation();
-  const form = useRef<HTMLFormElement>(null);
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "approveFull";
-  return (
-    <Form method="post" ref={form} preventScrollReset style={{ display: "inline" }}>
-      <CsrfInput />
-      <input type="hidden" name="intent" value="approveFull" />
-      <Popconfirm
-        title={confirm}
-        okText={label}
-        cancelText={t("common.cancel")}
-        onConfirm={() => {
-          if (form.current) void submit(form.current, { preventScrollReset: true });
-        }}
-      >
-        <Button type="primary" htmlType="button" loading={busy} data-testid="command-approveFull">
-          {label}
-        </Button>
-      </Popconfirm>
-    </Form>
-  );
-}
-
 function OfficeActions({ detail, result, intent }: { detail: ClaimDetail; result: Result; intent: string | null }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -153,7 +109,12 @@ function OfficeActions({ detail, result, intent }: { detail: ClaimDetail; result
   return (
     <Space orientation="vertical" size={16} style={{ width: "100%" }}>
       <Flex gap={12} align="center" wrap>
-        <ApproveFullButton label={t("claims.decide.approveFull")} confirm={t("claims.decide.approveFullConfirm", { amount: reserved })} />
+        <CommandButton
+          intent="approveFull"
+          primary
+          label={t("claims.decide.approveFull")}
+          confirm={t("claims.decide.approveFullConfirm", { amount: reserved })}
+        />
         <Typography.Text type="secondary">{t("claims.decide.approveFullHelp", { amount: reserved })}</Typography.Text>
       </Flex>
       <Card size="small" title={t("claims.decide.approvePart")}>

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Alert, Button, Card, Col, Flex, Form as AntForm, Input, Modal, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Form, Link, data, useNavigation, useSearchParams, type ShouldRevalidateFunctionArgs } from "react-router";
+import { Form, Link, data, useNavigation, useSearchParams } from "react-router";
 import type { Route } from "./+types/fund";
 import { CsrfInput, Field, FormError, inputProps } from "~/components/forms";
 import { bpsToPercentText, fenToYuanText } from "~/components/needs/need-values";
@@ -17,6 +17,7 @@ import type { Locale } from "~/i18n/i18n";
 import { searchParamsObject } from "~/schemas/fields";
 import { FUND_LIMITS, FundActionSchema, FundContributionSchema, FundPageQuerySchema, FundRulesSchema, FundSuspensionSchema } from "~/schemas/funds";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { revalidateAfterConflict } from "~/web/revalidate";
 
 export const meta: Route.MetaFunction = () => [{ title: "风险补偿资金详情 · 信易贷" }];
 
@@ -92,10 +93,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { intent, target, result: submission.reply({ resetForm: true }), notice: outcome.value as Notice | null };
 }
 
-/** A refusal because the fund moved on (409: rules changed, reference reused) still reloads it, so the forms start from what is now true. */
-export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  return actionStatus === 409 ? true : defaultShouldRevalidate;
-}
+export const shouldRevalidate = revalidateAfterConflict;
 
 type LoaderData = Route.ComponentProps["loaderData"];
 type ActionData = Route.ComponentProps["actionData"];

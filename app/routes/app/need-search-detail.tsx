@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Alert, Button, Card, Descriptions, Popconfirm, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { useRef } from "react";
-import { Form, Link, data, useNavigation, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
+import { Form, Link, data, useNavigation, useSubmit } from "react-router";
 import type { Route } from "./+types/need-search-detail";
 import { CsrfInput, FormError } from "~/components/forms";
 import { needPurposeItem, needTermsItems } from "~/components/needs/need-terms-items";
@@ -13,6 +13,7 @@ import { regionName } from "~/domain/reference/regions";
 import { formatCalendarDate, formatDateTime } from "~/i18n/format";
 import { ClaimNeedSchema } from "~/schemas/needs";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { revalidateAfterConflict } from "~/web/revalidate";
 
 export const meta: Route.MetaFunction = () => [{ title: "融资需求 · 需求大厅 · 信易贷" }];
 
@@ -44,10 +45,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { result: submission.reply(), claimed: true };
 }
 
-/** A refused claim (the need ended meanwhile, 409) still reloads the need, so the page shows why. */
-export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  return actionStatus === 409 ? true : defaultShouldRevalidate;
-}
+export const shouldRevalidate = revalidateAfterConflict;
 
 export default function NeedSearchDetailPage({ loaderData, actionData }: Route.ComponentProps) {
   const { t, i18n } = useTranslation();

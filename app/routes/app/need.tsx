@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Alert, Button, Card, Col, Descriptions, Input, Popconfirm, Row, Space, Table, Typography } from "antd";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { Form, Link, data, useNavigation, useSearchParams, useSubmit, type ShouldRevalidateFunctionArgs } from "react-router";
+import { Form, Link, data, useNavigation, useSearchParams, useSubmit } from "react-router";
 import type { Route } from "./+types/need";
 import { CsrfInput, FormError } from "~/components/forms";
 import { Recommendations } from "~/components/matching/Recommendations";
@@ -19,6 +19,7 @@ import { updateNeed } from "~/domain/needs/update-need.server";
 import { formatDateTime } from "~/i18n/format";
 import { CloseNeedSchema, FulfilNeedSchema, NeedFormSchema } from "~/schemas/needs";
 import { clientIp, orHttpError, requirePermission, withDomainErrors } from "~/web/request.server";
+import { revalidateAfterConflict } from "~/web/revalidate";
 
 export const meta: Route.MetaFunction = () => [{ title: "融资需求详情 · 信易贷" }];
 
@@ -76,13 +77,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { intent: "update", result: submission.reply(), done: "updated" as const };
 }
 
-/**
- * A command refused because the need changed meanwhile (409) still reloads the
- * need, so the page shows what changed: React Router skips that after a 4xx by default.
- */
-export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  return actionStatus === 409 ? true : defaultShouldRevalidate;
-}
+export const shouldRevalidate = revalidateAfterConflict;
 
 export default function NeedPage({ loaderData, actionData }: Route.ComponentProps) {
   const { t, i18n } = useTranslation();

@@ -3,7 +3,7 @@ import { runApplicationCommand } from "~/domain/applications/run-application-com
 import { ApplicationDecisionBodySchema } from "~/schemas/api/applications";
 import { findBankApplication } from "~/web/api-applications.server";
 import { apiJson, handleApi, methodNotAllowed, readJsonBody, requireApiActor } from "~/web/api.server";
-import { IDEMPOTENCY_HEADER, withIdempotency } from "~/web/idempotency.server";
+import { idempotencyCommandKey, withIdempotency } from "~/web/idempotency.server";
 import { clientIp } from "~/web/request.server";
 
 /**
@@ -46,7 +46,7 @@ export async function action({ request, params }: Route.ActionArgs) {
           actor,
           applicationId: params.applicationId,
           input,
-          commandKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          commandKey: idempotencyCommandKey(request, actor),
           ip: clientIp(request),
         });
         return apiJson(await findBankApplication(request, actor, params.applicationId));

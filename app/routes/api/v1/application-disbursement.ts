@@ -3,7 +3,7 @@ import { disburseLoan } from "~/domain/loans/disburse-loan.server";
 import { DisbursementBodySchema } from "~/schemas/api/applications";
 import { findBankLoan } from "~/web/api-applications.server";
 import { apiJson, handleApi, methodNotAllowed, readJsonBody, requireApiActor } from "~/web/api.server";
-import { IDEMPOTENCY_HEADER, withIdempotency } from "~/web/idempotency.server";
+import { idempotencyCommandKey, withIdempotency } from "~/web/idempotency.server";
 import { clientIp } from "~/web/request.server";
 
 /**
@@ -32,7 +32,7 @@ export async function action({ request, params }: Route.ActionArgs) {
           actor,
           applicationId: params.applicationId,
           input: { disbursedOn: body.disbursedOn, bankReference: body.bankReference ?? null },
-          commandKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          commandKey: idempotencyCommandKey(request, actor),
           ip: clientIp(request),
         });
         const loan = await findBankLoan(request, actor, loanId);

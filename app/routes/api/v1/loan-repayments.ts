@@ -4,7 +4,7 @@ import { fenNumber } from "~/schemas/api/common";
 import { RepaymentBodySchema } from "~/schemas/api/applications";
 import { loanUrl } from "~/web/api-applications.server";
 import { apiJson, handleApi, methodNotAllowed, readJsonBody, requireApiActor } from "~/web/api.server";
-import { IDEMPOTENCY_HEADER, withIdempotency } from "~/web/idempotency.server";
+import { idempotencyCommandKey, withIdempotency } from "~/web/idempotency.server";
 import { clientIp } from "~/web/request.server";
 
 /**
@@ -33,7 +33,7 @@ export async function action({ request, params }: Route.ActionArgs) {
           actor,
           loanId: params.loanId,
           input: { amountFen: body.amountFen, receivedOn: body.receivedOn, bankReference: body.bankReference ?? null },
-          idempotencyKey: `${actor.sessionId}:${request.headers.get(IDEMPOTENCY_HEADER)}`,
+          idempotencyKey: idempotencyCommandKey(request, actor),
           ip: clientIp(request),
         });
         return apiJson(
