@@ -2,7 +2,7 @@ import type { Tx } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
 import type { Prisma } from "~/generated/prisma/client";
-import type { ApplicationSide, ApplicationStatus } from "./lifecycle";
+import { nextStatus, type ApplicationCommand, type ApplicationSide, type ApplicationStatus } from "./lifecycle";
 
 /**
  * Who sees which applications: an SME its own enterprise's, a bank its own
@@ -71,4 +71,50 @@ export async function endApplicationAuthorisation(tx: Tx, applicationId: string,
   await tx.$executeRaw`
     UPDATE authorisations SET "revokedAt" = ${now}, "revokedById" = ${actorId}::uuid
      WHERE id = (SELECT "authorisationId" FROM applications WHERE id = ${applicationId}::uuid) AND "revokedAt" IS NULL`;
+}
+
+/** Final statuses without a loan: the application's authorisation ends with it. */
+const ENDS_WITHOUT_LOAN: readonly ApplicationStatus[] = ["DECLINED", "WITHDRAWN", "OFFER_LAPSED"];
+
+/**
+ * Moves a locked application by one command of the state machine, in the
+ * caller's transaction: the status (conditional on the status and version
+ * read, else `application.stale`), the event that records who, when and why,
+ * and — when it ends without a loan — the end of its authorisation. Every
+ * transition goes through here; the caller adds its audit record and notices.
+ */
+export async function moveApplication(
+  tx: Tx,
+  options: {
+    app: { id: string; status: ApplicationStatus; version: number };
+    command: ApplicationCommand;
+    actorId: string | null;
+    eventKey: string;
+    now: Date;
+    reasonCode?: string | null;
+    note?: string | null;
+    data?: Prisma.ApplicationUpdateManyMutationInput;
+  },
+): Promise<ApplicationStatus> {
+  const { app, now } = options;
+  const to = nextStatus(app.status, options.command);
+  const moved = await tx.application.updateMany({
+    where: { id: app.id, status: app.status, version: app.version },
+    data: { ...options.data, status: to, version: { increment: 1 } },
+  });
+  if (moved.count !== 1) throw new DomainError("application.stale", { status: 409 });
+  await tx.applicationEvent.create({
+    data: {
+      applicationId: app.id,
+      fromStatus: app.status,
+      toStatus: to,
+      actorId: options.actorId,
+      reasonCode: options.reasonCode ?? null,
+      note: options.note || null,
+      idempotencyKey: options.eventKey,
+      at: now,
+    },
+  });
+  if (ENDS_WITHOUT_LOAN.includes(to)) await endApplicationAuthorisation(tx, app.id, options.actorId, now);
+  return to;
 }

@@ -2,8 +2,8 @@ import { isUniqueViolation, prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { assertRecordId, DomainError } from "~/domain/errors";
-import { endApplicationAuthorisation, lockApplication } from "./application-access.server";
-import { canReroute, nextStatus, REROUTE_MAX_PICKS, type ApplicationStatus } from "./lifecycle";
+import { lockApplication, moveApplication } from "./application-access.server";
+import { canReroute, REROUTE_MAX_PICKS, type ApplicationStatus } from "./lifecycle";
 import { checkApplicationTarget, openApplication, type ApplicationTarget } from "./submit-application.server";
 
 /** Offered alternatives. */
@@ -126,19 +126,13 @@ export async function rerouteApplication(options: {
       const app = await lockApplication(tx, actor, options.applicationId, "sme");
       if (!canReroute(app, now)) throw new DomainError("application.notReroutable", { status: 409 });
       if (app.status === "SUBMITTED") {
-        const to = nextStatus(app.status, "withdraw");
-        await tx.application.update({ where: { id: app.id }, data: { status: to, version: { increment: 1 } } });
-        await endApplicationAuthorisation(tx, app.id, actor.userId, now);
-        await tx.applicationEvent.create({
-          data: {
-            applicationId: app.id,
-            fromStatus: app.status,
-            toStatus: to,
-            actorId: actor.userId,
-            reasonCode: "REROUTED",
-            idempotencyKey: `${app.id}:withdraw:reroute:${options.commandKey}`,
-            at: now,
-          },
+        const to = await moveApplication(tx, {
+          app,
+          command: "withdraw",
+          actorId: actor.userId,
+          eventKey: `${app.id}:withdraw:reroute:${options.commandKey}`,
+          now,
+          reasonCode: "REROUTED",
         });
         await tx.notification.create({
           data: { institutionId: app.institutionId, kind: "application.withdraw", payload: { applicationId: app.id, status: to } },

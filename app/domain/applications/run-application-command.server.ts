@@ -3,8 +3,9 @@ import { isUniqueViolation, prisma, type Tx } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { DomainError } from "~/domain/errors";
+import type { Prisma } from "~/generated/prisma/client";
 import type { RepaymentMethod } from "~/domain/loans/schedule";
-import { endApplicationAuthorisation, lockApplication, type LockedApplication } from "./application-access.server";
+import { lockApplication, moveApplication, type LockedApplication } from "./application-access.server";
 import { APPLICATION_COMMANDS, approvalProblems, nextStatus, type ApplicationCommand, type ApplicationStatus, type DeclineReason } from "./lifecycle";
 import { PRODUCT_TERMS_SELECT } from "~/domain/products/product-data";
 
@@ -56,26 +57,19 @@ export async function runApplicationCommand(options: {
       const app = await lockApplication(tx, actor, options.applicationId, rule.by);
       const replay = await tx.applicationEvent.findUnique({ where: { idempotencyKey: eventKey }, select: { toStatus: true } });
       if (replay) return { applicationId: app.id, status: replay.toStatus, replayed: true };
-      const to = nextStatus(app.status, input.command);
+      // Refused before anything else is judged: an illegal step is illegal whatever its terms.
+      nextStatus(app.status, input.command);
       const changes = await changesFor(tx, app, input, now);
-      const moved = await tx.application.updateMany({
-        where: { id: app.id, status: app.status as never, version: app.version },
-        data: { status: to, version: { increment: 1 }, ...changes.data },
+      const to = await moveApplication(tx, {
+        app,
+        command: input.command,
+        actorId: actor.userId,
+        eventKey,
+        now,
+        reasonCode: input.command === "decline" ? input.reasonCode : null,
+        note: "note" in input ? input.note : null,
+        data: changes.data,
       });
-      if (moved.count !== 1) throw new DomainError("application.stale", { status: 409 });
-      await tx.applicationEvent.create({
-        data: {
-          applicationId: app.id,
-          fromStatus: app.status,
-          toStatus: to,
-          actorId: actor.userId,
-          reasonCode: input.command === "decline" ? input.reasonCode : null,
-          note: "note" in input && input.note ? input.note : null,
-          idempotencyKey: eventKey,
-          at: now,
-        },
-      });
-      if (to === "DECLINED" || to === "WITHDRAWN") await endApplicationAuthorisation(tx, app.id, actor.userId, now);
       await appendAudit(tx, {
         actorUserId: actor.userId,
         actorInstitutionId: rule.by === "bank" ? app.institutionId : undefined,
@@ -111,7 +105,7 @@ async function changesFor(
   app: LockedApplication,
   input: ApplicationCommandInput,
   now: Date,
-): Promise<{ data: Record<string, unknown>; summary: Record<string, unknown> }> {
+): Promise<{ data: Prisma.ApplicationUpdateManyMutationInput; summary: Record<string, unknown> }> {
   switch (input.command) {
     case "accept":
       return { data: { respondedAt: app.respondedAt ?? now }, summary: { onTime: app.respondedAt !== null || now <= app.respondBy } };

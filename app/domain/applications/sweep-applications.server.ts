@@ -1,7 +1,6 @@
 import type { Db } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
-import { endApplicationAuthorisation } from "./application-access.server";
-import { nextStatus } from "./lifecycle";
+import { moveApplication } from "./application-access.server";
 
 /** Applications per transaction. */
 const CHUNK = 500;
@@ -54,19 +53,13 @@ export async function sweepApplications(db: Db, now: Date = new Date()): Promise
          WHERE status = 'APPROVED' AND "offerExpiresAt" < ${now}
          ORDER BY "offerExpiresAt" LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED`;
       for (const app of expired) {
-        const to = nextStatus("APPROVED", "lapse");
-        await tx.application.update({ where: { id: app.id }, data: { status: to, version: { increment: 1 } } });
-        await endApplicationAuthorisation(tx, app.id, null, now);
-        await tx.applicationEvent.create({
-          data: {
-            applicationId: app.id,
-            fromStatus: "APPROVED",
-            toStatus: to,
-            actorId: null,
-            reasonCode: "OFFER_EXPIRED",
-            idempotencyKey: `${app.id}:lapse`,
-            at: now,
-          },
+        const to = await moveApplication(tx, {
+          app: { id: app.id, status: "APPROVED", version: app.version },
+          command: "lapse",
+          actorId: null,
+          eventKey: `${app.id}:lapse`,
+          now,
+          reasonCode: "OFFER_EXPIRED",
         });
         await appendAudit(tx, {
           action: "application.lapse",

@@ -1,6 +1,6 @@
 import { isUniqueViolation, prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
-import { lockApplication } from "~/domain/applications/application-access.server";
+import { lockApplication, moveApplication } from "~/domain/applications/application-access.server";
 import { commandEventKey } from "~/domain/applications/run-application-command.server";
 import { nextStatus } from "~/domain/applications/lifecycle";
 import { appendAudit } from "~/domain/audit/append-audit.server";
@@ -64,7 +64,8 @@ export async function disburseLoan(options: {
           if (formatCalendarDate(loan.disbursedOn) !== input.disbursedOn) throw new DomainError("loan.disbursementKeyReused", { status: 409 });
           return { loanId: loan.id, applicationId: app.id, replayed: true };
         }
-        const to = nextStatus(app.status, "disburse");
+        // Refused first: an application not at OFFER_ACCEPTED gets no schedule built for it.
+        nextStatus(app.status, "disburse");
         if (app.approvedAmountFen === null || app.approvedRateBps === null || app.approvedTermMonths === null || !app.approvedRepaymentMethod) {
           throw new DomainError("application.illegalTransition", { status: 409, params: { from: app.status, command: "disburse" } });
         }
@@ -156,14 +157,7 @@ export async function disburseLoan(options: {
             status: i.principalFen === 0n && i.interestFen === 0n ? "PAID" : "DUE",
           })),
         });
-        const moved = await tx.application.updateMany({
-          where: { id: app.id, status: app.status as never, version: app.version },
-          data: { status: to, version: { increment: 1 } },
-        });
-        if (moved.count !== 1) throw new DomainError("application.stale", { status: 409 });
-        await tx.applicationEvent.create({
-          data: { applicationId: app.id, fromStatus: app.status, toStatus: to, actorId: actor.userId, idempotencyKey: eventKey, at: now },
-        });
+        await moveApplication(tx, { app, command: "disburse", actorId: actor.userId, eventKey, now });
         // The need is met: it leaves the banks' search and the matching.
         if (app.needId) {
           const fulfilled = await tx.financingNeed.updateMany({
