@@ -128,8 +128,8 @@ export async function fileClaim(options: { actor: Actor; loanId: string; input: 
         });
         if (amount <= 0n) throw new DomainError("fund.noRoom", { status: 409 });
 
-        const [, , pool, quota, capUsed] = await prepareAccounts(tx, fundAccounts(fund.id));
-        const [bankAccount, loanCap, bankYearCap] = await prepareAccounts(tx, [
+        const [, , pool, quota, capUsed, bankAccount, loanCap, bankYearCap] = await prepareAccounts(tx, [
+          ...fundAccounts(fund.id),
           fundBankAccount(fund.id, institutionId),
           fundLoanCapAccount(fund.id, loan.id),
           fundBankYearCapAccount(fund.id, institutionId, year),
@@ -284,8 +284,7 @@ export async function decideClaim(options: {
       },
     }));
     if (decision.kind === "approve") {
-      const [, , , quota] = await prepareAccounts(tx, fundAccounts(claim.fundId));
-      const [recoverable] = await prepareAccounts(tx, [fundLoanRecoverableAccount(claim.fundId, claim.loanId)]);
+      const [, , , quota, , recoverable] = await prepareAccounts(tx, [...fundAccounts(claim.fundId), fundLoanRecoverableAccount(claim.fundId, claim.loanId)]);
       resolutions.push({
         businessType: "claim-decision",
         businessId: claim.id,
@@ -364,8 +363,11 @@ export async function recordRecovery(options: {
     let transferId: bigint | undefined;
     if (fundShare > 0n) {
       const fundId = claims[0]!.fundId;
-      const [, , pool, quota] = await prepareAccounts(tx, fundAccounts(fundId));
-      const [bankAccount, recoverable] = await prepareAccounts(tx, [fundBankAccount(fundId, institutionId), fundLoanRecoverableAccount(fundId, loan.id)]);
+      const [, , pool, quota, , bankAccount, recoverable] = await prepareAccounts(tx, [
+        ...fundAccounts(fundId),
+        fundBankAccount(fundId, institutionId),
+        fundLoanRecoverableAccount(fundId, loan.id),
+      ]);
       const common = { ledger: LEDGER_CNY, user_data_128: uuidToU128(recoveryId), user_data_64: valueDate(input.receivedOn), amount: fundShare };
       [transferId] = await preparePostings(tx, [
         {

@@ -172,6 +172,20 @@ export async function listClaimableLoans(options: { actor: Actor }) {
 /** Why a loan cannot be claimed for right now, as the filing would refuse it. */
 export type ClaimBlocker = "notEnrolled" | "notDefaulted" | "claimOpen" | "fundClosed" | "bankSuspended" | "noRoom";
 
+/** What a claim's pages show of its loan, and the rules it was disbursed under. */
+const CLAIM_LOAN_FACTS = {
+  id: true,
+  applicationId: true,
+  principalFen: true,
+  outstandingPrincipalFen: true,
+  daysPastDue: true,
+  defaultedAt: true,
+  disbursedOn: true,
+  status: true,
+  enterprise: { select: { name: true } },
+  fundRule: { select: { version: true, compensationRatioBps: true, capPerLoanFen: true, capPerBankYearFen: true, effectiveFrom: true } },
+} as const;
+
 /**
  * The filing page: one of the bank's loans, the fund and rules version it was
  * disbursed under, the room left under the loan's and the bank's yearly cap
@@ -185,17 +199,8 @@ export async function loadClaimableLoan(options: { actor: Actor; loanId: string;
   const loan = await prisma.loan.findFirst({
     where: { id: options.loanId, institutionId },
     select: {
-      id: true,
-      applicationId: true,
-      principalFen: true,
-      outstandingPrincipalFen: true,
-      daysPastDue: true,
-      defaultedAt: true,
-      disbursedOn: true,
-      status: true,
-      enterprise: { select: { name: true } },
+      ...CLAIM_LOAN_FACTS,
       fund: { select: { id: true, nameZh: true, nameEn: true, status: true, validFrom: true, validTo: true } },
-      fundRule: { select: { version: true, compensationRatioBps: true, capPerLoanFen: true, capPerBankYearFen: true, effectiveFrom: true } },
     },
   });
   if (!loan) throw new DomainError("notFound", { status: 404 });
@@ -327,20 +332,7 @@ export async function loadClaim(options: { actor: Actor; claimId: string; now?: 
       decidedAt: true,
       institution: { select: { id: true, nameZh: true, nameEn: true } },
       fund: { select: { id: true, nameZh: true, nameEn: true, status: true } },
-      loan: {
-        select: {
-          id: true,
-          applicationId: true,
-          principalFen: true,
-          outstandingPrincipalFen: true,
-          daysPastDue: true,
-          defaultedAt: true,
-          disbursedOn: true,
-          status: true,
-          enterprise: { select: { name: true } },
-          fundRule: { select: { version: true, compensationRatioBps: true, capPerLoanFen: true, capPerBankYearFen: true, effectiveFrom: true } },
-        },
-      },
+      loan: { select: CLAIM_LOAN_FACTS },
     },
   });
   if (!claim) throw new DomainError("notFound", { status: 404 });
