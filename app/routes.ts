@@ -58,6 +58,8 @@ export default [
       route("claims", "routes/app/claims.tsx"),
       route("claims/new", "routes/app/claim-new.tsx"),
       route("claims/:claimId", "routes/app/claim.tsx"),
+      route("monitoring", "routes/app/monitoring.tsx"),
+      route("monitoring/export/:chart", "routes/app/monitoring-export.ts"),
       route("ledger", "routes/app/ledger.tsx"),
       route("ledger/transfers", "routes/app/ledger-transfers.tsx"),
       route("ledger/reconciliation", "routes/app/ledger-reconciliation.tsx"),

@@ -20,13 +20,13 @@ const ROLES = [
   },
   {
     username: "finance",
-    zh: ["金融办", ["工作台", "金融产品超市", "融资申请", "贷款", "补偿申请", "风险补偿资金", "产品审核", "信用数据导入", "异议处理", "机构管理", "用户管理", "企业名录", "审计日志", "工作日历", "API 密钥"]],
-    en: ["Finance office", ["Workspace", "Product supermarket", "Applications", "Loans", "Compensation claims", "Compensation fund", "Product reviews", "Credit data imports", "Objections", "Institutions", "Users", "Enterprises", "Audit log", "Working days", "API keys"]],
+    zh: ["金融办", ["工作台", "金融产品超市", "融资申请", "贷款", "补偿申请", "风险补偿资金", "融资监测", "产品审核", "信用数据导入", "异议处理", "机构管理", "用户管理", "企业名录", "审计日志", "工作日历", "API 密钥"]],
+    en: ["Finance office", ["Workspace", "Product supermarket", "Applications", "Loans", "Compensation claims", "Compensation fund", "Financing monitoring", "Product reviews", "Credit data imports", "Objections", "Institutions", "Users", "Enterprises", "Audit log", "Working days", "API keys"]],
   },
   {
     username: "auditor",
-    zh: ["监管审计", ["工作台", "金融产品超市", "融资申请", "贷款", "资金账本", "数据查询日志", "机构管理", "审计日志"]],
-    en: ["Regulator", ["Workspace", "Product supermarket", "Applications", "Loans", "Fund ledger", "Data access log", "Institutions", "Audit log"]],
+    zh: ["监管审计", ["工作台", "金融产品超市", "融资申请", "贷款", "融资监测", "资金账本", "数据查询日志", "机构管理", "审计日志"]],
+    en: ["Regulator", ["Workspace", "Product supermarket", "Applications", "Loans", "Financing monitoring", "Fund ledger", "Data access log", "Institutions", "Audit log"]],
   },
   {
     username: "admin",

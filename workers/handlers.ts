@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
+import { refreshMonitoring } from "~/domain/monitoring/refresh-monitoring.server";
 import { evaluateEnterprises } from "~/domain/credit/evaluate-enterprises.server";
 import { resumeQueuedImports } from "~/domain/credit/import/resume-queued-imports.server";
 import { markImportFailed, runSignalImport } from "~/domain/credit/import/run-signal-import.server";
@@ -33,6 +34,13 @@ export const HANDLERS: Record<string, Handler> = {
     JOBS.refreshPlatformStats.payload.parse(data);
     const values = await refreshPlatformStats(db);
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.toString()]));
+  },
+  [JOBS.refreshMonitoring.name]: async (db, data) => {
+    const { full } = JOBS.refreshMonitoring.payload.parse(data);
+    const result = await refreshMonitoring(db, { full });
+    // The public headline figures come from the same rollups.
+    if (result.mode !== "skipped") await refreshPlatformStats(db);
+    return result;
   },
   [JOBS.importSignalBatch.name]: async (db, data, meta) => {
     const { batchId } = JOBS.importSignalBatch.payload.parse(data);
@@ -78,8 +86,11 @@ export const HANDLERS: Record<string, Handler> = {
     return rematchForChange(db, { kind, ids });
   },
   [JOBS.matchStale.name]: async (db, data) => {
-    JOBS.matchStale.payload.parse(data);
-    return rematchStale(db);
+    const { reason } = JOBS.matchStale.payload.parse(data);
+    const result = await rematchStale(db);
+    // At start-up the catch-up may rank a whole city: monitoring's "matched" follows now, not at its next slot.
+    if (reason === "startup" && result.needs > 0) await enqueue("refreshMonitoring", { reason: "schedule", full: false });
+    return result;
   },
   [JOBS.matchAll.name]: async (db, data) => {
     JOBS.matchAll.payload.parse(data);

@@ -18,7 +18,10 @@ function schedule<K extends JobKey>(job: K, id: string, repeat: Schedule["repeat
 const MINUTE = 60_000;
 
 export const SCHEDULES: readonly Schedule[] = [
-  schedule("refreshPlatformStats", "refresh-platform-stats-every-10-minutes", { every: 10 * MINUTE }, { reason: "schedule" }),
+  // Monitoring rollups (and the public headline figures from them): the months touched since the last run every five
+  // minutes; every month nightly, which also catches anything changed without its updatedAt moving.
+  schedule("refreshMonitoring", "refresh-monitoring-every-5-minutes", { every: 5 * MINUTE }, { reason: "schedule", full: false }),
+  schedule("refreshMonitoring", "refresh-monitoring-nightly-full", { pattern: "45 3 * * *", tz: "Asia/Shanghai" }, { reason: "schedule", full: true }),
   // The safety net under the drain the web process requests after every change.
   schedule("drainSearchOutbox", "drain-search-outbox-every-10-seconds", { every: 10_000 }, { reason: "schedule" }),
   // Catches a batch whose enqueue was lost between the upload's commit and Redis.

@@ -2,6 +2,7 @@ import {
   AccountBookOutlined,
   AlertOutlined,
   FundOutlined,
+  FundProjectionScreenOutlined,
   ReconciliationOutlined,
   InboxOutlined,
   AppstoreOutlined,
@@ -60,6 +61,7 @@ const ICONS: Record<string, React.ReactNode> = {
   calendar: <CalendarOutlined />,
   claims: <AlertOutlined />,
   funds: <FundOutlined />,
+  monitoring: <FundProjectionScreenOutlined />,
   ledgerView: <ReconciliationOutlined />,
   needSearch: <SolutionOutlined />,
 };

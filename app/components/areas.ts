@@ -35,6 +35,7 @@ export const AREAS: readonly Area[] = [
   { key: "loans", path: "/app/loans", permission: ["manage:application:own", "manage:loan:institution", "read:monitoring:any"] },
   { key: "claims", path: "/app/claims", permission: ["file:claim:institution", "decide:claim:any"] },
   { key: "funds", path: "/app/funds", permission: "manage:fund:any" },
+  { key: "monitoring", path: "/app/monitoring", permission: "read:monitoring:any" },
   { key: "ledgerView", path: "/app/ledger", permission: "read:ledger:any" },
   { key: "productReviews", path: "/app/product-reviews", permission: "review:product:any", also: ["/app/products"] },
   { key: "creditReports", path: "/app/credit-reports", permission: "read:credit-report:authorised" },

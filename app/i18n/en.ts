@@ -1,3 +1,4 @@
+import { monitoringErrorsEn, monitoringEn } from "./monitoring.en";
 import { claimsEn } from "./claims.en";
 import { ledgerEn } from "./ledger.en";
 import { fundErrorsEn, fundsEn } from "./funds.en";
@@ -69,6 +70,7 @@ export const en: Messages = {
     claims: "Compensation claims",
     funds: "Compensation fund",
     ledgerView: "Fund ledger",
+    monitoring: "Financing monitoring",
   },
   roles: {
     sme: "Enterprise",
@@ -98,7 +100,7 @@ export const en: Messages = {
       banks: "Banks",
       listedProducts: "Listed products",
       enterprises: "Enterprises",
-      openNeeds: "Open financing needs",
+      needsPosted: "Financing needs posted",
       amountFinancedFen: "Amount financed",
     },
     forEnterprises: "Enterprises",
@@ -557,6 +559,7 @@ export const en: Messages = {
   },
   errors: {
     fund: fundErrorsEn,
+    monitoring: monitoringErrorsEn,
     calendar: calendarErrorsEn,
     application: applicationsEn.applicationErrors,
     loan: applicationsEn.loanErrors,
@@ -737,6 +740,7 @@ export const en: Messages = {
   claims: claimsEn.claims,
   ...ledgerEn,
   ...fundsEn,
+  ...monitoringEn,
   ...calendarEn,
   applications: applicationsEn.applications,
   loans: applicationsEn.loans,

@@ -1,3 +1,4 @@
+import { monitoringErrorsZhCN, monitoringZhCN } from "./monitoring.zh-CN";
 import { claimsZhCN } from "./claims.zh-CN";
 import { ledgerZhCN } from "./ledger.zh-CN";
 import { fundErrorsZhCN, fundsZhCN } from "./funds.zh-CN";
@@ -69,6 +70,7 @@ export const zhCN = {
     claims: "补偿申请",
     funds: "风险补偿资金",
     ledgerView: "资金账本",
+    monitoring: "融资监测",
   },
   roles: {
     sme: "企业用户",
@@ -98,7 +100,7 @@ export const zhCN = {
       banks: "入驻金融机构",
       listedProducts: "在架金融产品",
       enterprises: "注册企业",
-      openNeeds: "在途融资需求",
+      needsPosted: "累计发布融资需求",
       amountFinancedFen: "累计放款金额",
     },
     forEnterprises: "企业",
@@ -554,6 +556,7 @@ export const zhCN = {
   },
   errors: {
     fund: fundErrorsZhCN,
+    monitoring: monitoringErrorsZhCN,
     calendar: calendarErrorsZhCN,
     application: applicationsZhCN.applicationErrors,
     loan: applicationsZhCN.loanErrors,
@@ -734,6 +737,7 @@ export const zhCN = {
   claims: claimsZhCN.claims,
   ...ledgerZhCN,
   ...fundsZhCN,
+  ...monitoringZhCN,
   ...calendarZhCN,
   applications: applicationsZhCN.applications,
   loans: applicationsZhCN.loans,

@@ -25,6 +25,14 @@ export const JOBS = {
     /** One pending refresh at a time is enough: later requests fold into it. */
     dedupeId: () => "refresh-platform-stats",
   },
+  refreshMonitoring: {
+    queue: QUEUES.platform,
+    name: "refresh-monitoring",
+    /** `full` rebuilds every month (nightly, and when asked); otherwise only the months touched since the last run. */
+    payload: z.object({ reason: z.enum(["schedule", "seed", "manual"]), full: z.boolean().default(false) }).strict(),
+    /** A full and an incremental request may both wait; two of a kind fold into one. */
+    dedupeId: (p: { full?: boolean }) => (p.full ? "refresh-monitoring-full" : "refresh-monitoring"),
+  },
   importSignalBatch: {
     queue: QUEUES.credit,
     name: "import-signal-batch",

@@ -26,9 +26,9 @@ export async function enqueue<K extends JobKey>(key: K, payload: JobPayload<K>):
  * folds into one pending run (deduplication), as its definition says.
  */
 function jobIdentity<K extends JobKey>(key: K, data: JobPayload<K>): { jobId: string } | { deduplication: { id: string } } {
-  const job = JOBS[key] as { jobId?: (p: JobPayload<K>) => string; dedupeId?: () => string };
+  const job = JOBS[key] as { jobId?: (p: JobPayload<K>) => string; dedupeId?: (p: JobPayload<K>) => string };
   if (job.jobId) return { jobId: job.jobId(data) };
-  return { deduplication: { id: job.dedupeId!() } };
+  return { deduplication: { id: job.dedupeId!(data) } };
 }
 
 /** Enqueues many jobs of one kind in one round trip, each with its business id. */

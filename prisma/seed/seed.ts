@@ -8,6 +8,7 @@ import { ROLE_DEFINITIONS, type RoleKey } from "~/domain/access/permissions";
 import type { Db } from "~/db.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { refreshPlatformStats } from "~/domain/stats/platform-stats.server";
+import { refreshMonitoring } from "~/domain/monitoring/refresh-monitoring.server";
 import { rebuildSearchIndex } from "~/domain/outbox/search-outbox.server";
 import { getSearchIndex } from "~/domain/search/search.server";
 import { seedCalendar } from "./calendar";
@@ -206,6 +207,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ logins: 
   log(`search index (${search.backend}): ${indexed.documents} products`);
   log(`search index (${search.backend}): ${(await rebuildSearchIndex(db, search, "needs")).documents} needs`);
 
+  // The monitoring rollups, then the public headline figures drawn from them.
+  const monitoring = await refreshMonitoring(db, { full: true });
+  log(`monitoring rollups: ${monitoring.rows} rows over ${monitoring.months} months`);
   await refreshPlatformStats(db);
 
   return {

@@ -80,6 +80,7 @@ describe("migrations", () => {
       "check:ledger_transfers_amount_not_negative",
       "check:loans_amounts_check",
       "check:memberships_one_home",
+      "check:monitoring_refresh_state_one_row",
       "check:repayments_amounts_check",
       "function:audit_log_refuse_change",
       "function:ledger_accounts_balances_only",

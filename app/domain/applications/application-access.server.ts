@@ -100,7 +100,8 @@ export async function moveApplication(
   const to = nextStatus(app.status, options.command);
   const moved = await tx.application.updateMany({
     where: { id: app.id, status: app.status, version: app.version },
-    data: { ...options.data, status: to, version: { increment: 1 } },
+    // acceptedAt stays when a later decline ends it: monitoring counts how many were ever accepted.
+    data: { ...options.data, status: to, version: { increment: 1 }, ...(to === "ACCEPTED" ? { acceptedAt: now } : {}) },
   });
   if (moved.count !== 1) throw new DomainError("application.stale", { status: 409 });
   await tx.applicationEvent.create({

@@ -130,6 +130,12 @@ export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<
     ]);
 
     phases.indexesMs = Date.now() - started - phases.rankAndCopyMs;
+    // The match history (monitoring's "matched") keeps every pair ranked, before the swap and outside its lock.
+    await client.query(
+      `INSERT INTO need_match_history ("needId", "productId", "institutionId", "firstMatchedAt")
+       SELECT "needId", "productId", "institutionId", $1::timestamp FROM matches_next ON CONFLICT DO NOTHING`,
+      [stamp[0]!.now],
+    );
     await client.query("BEGIN");
     try {
       // No incremental re-match is half-way through while the tables change hands.

@@ -73,6 +73,11 @@ async function rematchChunk(tx: Tx, ids: readonly string[], catalogue: Catalogue
                     ${rows.map((r) => r.m.points.cost)}::int[], ${rows.map((r) => r.m.points.coverage)}::int[], ${rows.map((r) => r.m.points.response)}::int[],
                     ${rows.map((r) => r.m.points.expectedRateBps)}::int[], ${rows.map((r) => r.m.bankBest)}::boolean[]) AS r`;
   }
+  // Monitoring counts a need as matched (to a bank, to a product) once it ever was: the history outlives the ranking.
+  await tx.$executeRaw`
+    INSERT INTO need_match_history ("needId", "productId", "institutionId", "firstMatchedAt")
+    SELECT "needId", "productId", "institutionId", now() AT TIME ZONE 'UTC' FROM matches WHERE "needId" = ANY(${needIds}::uuid[])
+    ON CONFLICT DO NOTHING`;
   await tx.$executeRaw`
     INSERT INTO need_rankings ("needId", version, "modelVersion", "rankedAt", "eligibleCount")
     SELECT u.id, u.version, ${ACTIVE_MATCHING_VERSION}, now() AT TIME ZONE 'UTC', u.eligible

@@ -4,21 +4,28 @@ import { PLATFORM_STAT_KEYS, type PlatformStatKey } from "./platform-stat-keys";
 export { PLATFORM_STAT_KEYS };
 export type PlatformStats = { values: Record<PlatformStatKey, bigint>; computedAt: Date } | null;
 
-/** Recomputes the public headline figures from the detail records and stores them. */
+/**
+ * Recomputes the public headline figures and stores them. Needs posted and
+ * the amount financed come from the monitoring rollups (the same figures the
+ * finance office sees, unfiltered); the counts of banks, listed products and
+ * enterprises are read directly (one indexed count each).
+ */
 export async function refreshPlatformStats(db: Db, now: Date = new Date()): Promise<Record<PlatformStatKey, bigint>> {
-  const [banks, listedProducts, enterprises, openNeeds, financed] = await Promise.all([
+  const [banks, listedProducts, enterprises, rollups] = await Promise.all([
     db.institution.count({ where: { kind: "BANK", status: "ACTIVE" } }),
     db.product.count({ where: { status: "LISTED" } }),
     db.enterprise.count(),
-    db.financingNeed.count({ where: { status: { in: ["OPEN", "IN_PROGRESS"] } } }),
-    db.loan.aggregate({ _sum: { principalFen: true } }),
+    // Grain 7 keeps the enterprise profile only: one row per month, region, industry and size (grains.ts).
+    db.$queryRaw<{ needs: bigint | null; financed: string | null }[]>`
+      SELECT (SELECT sum(posted) FROM monitoring_need_facts WHERE grain = 7)::bigint AS needs,
+             (SELECT sum("principalFen") FROM monitoring_loan_facts WHERE grain = 7)::text AS financed`,
   ]);
   const values: Record<PlatformStatKey, bigint> = {
     banks: BigInt(banks),
     listedProducts: BigInt(listedProducts),
     enterprises: BigInt(enterprises),
-    openNeeds: BigInt(openNeeds),
-    amountFinancedFen: financed._sum.principalFen ?? 0n,
+    needsPosted: rollups[0]?.needs ?? 0n,
+    amountFinancedFen: BigInt(rollups[0]?.financed ?? "0"),
   };
   await db.$transaction(
     PLATFORM_STAT_KEYS.map((key) =>

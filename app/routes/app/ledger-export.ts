@@ -1,4 +1,3 @@
-import { stringify } from "csv-stringify/sync";
 import i18next, { type TFunction } from "i18next";
 import type { Route } from "./+types/ledger-export";
 import { prisma } from "~/db.server";
@@ -17,6 +16,7 @@ import { ledgerEn } from "~/i18n/ledger.en";
 import { ledgerZhCN } from "~/i18n/ledger.zh-CN";
 import { searchParamsObject } from "~/schemas/fields";
 import { localeContext } from "~/web/context";
+import { csvResponse, yuan } from "~/web/csv.server";
 import { orHttpError, requirePermission } from "~/web/request.server";
 import { accountLabel } from "./ledger";
 import { serialiseDifference } from "./ledger-reconciliation";
@@ -45,14 +45,6 @@ function translator(locale: Locale): TFunction {
   return instance.t;
 }
 
-/** 分 as 元 with two decimals, computed on integers. */
-export function yuan(fen: string | bigint | null): string {
-  if (fen === null) return "";
-  const value = BigInt(fen);
-  const abs = value < 0n ? -value : value;
-  return `${value < 0n ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
-}
-
 function chinaTime(iso: string): string {
   const p = Object.fromEntries(
     new Intl.DateTimeFormat("en-CA", {
@@ -69,16 +61,6 @@ function chinaTime(iso: string): string {
       .map((x) => [x.type, x.value]),
   );
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-}
-
-function csvResponse(rows: string[][], asciiName: string, name: string): Response {
-  return new Response("\uFEFF" + stringify(rows), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "Cache-Control": "no-store",
-    },
-  });
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
@@ -111,22 +93,24 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       h("since"),
       h("link"),
     ];
-    const rows = result.differences.map(serialiseDifference).map((d) => [
-      ranAt,
-      t(`ledgerView.severity.${d.severity}`),
-      t(`ledgerView.reconKinds.${d.kind}`),
-      t(`ledgerView.subjects.${d.subjectType}`),
-      d.subjectId,
-      yuan(d.ledgerFen),
-      d.ledgerFen ?? "",
-      yuan(d.recordsFen),
-      d.recordsFen ?? "",
-      yuan(d.gapFen),
-      d.gapFen ?? "",
-      d.detail ?? "",
-      d.since ? chinaTime(d.since) : "",
-      d.href ?? "",
-    ]);
+    const rows = result.differences
+      .map(serialiseDifference)
+      .map((d) => [
+        ranAt,
+        t(`ledgerView.severity.${d.severity}`),
+        t(`ledgerView.reconKinds.${d.kind}`),
+        t(`ledgerView.subjects.${d.subjectType}`),
+        d.subjectId,
+        yuan(d.ledgerFen),
+        d.ledgerFen ?? "",
+        yuan(d.recordsFen),
+        d.recordsFen ?? "",
+        yuan(d.gapFen),
+        d.gapFen ?? "",
+        d.detail ?? "",
+        d.since ? chinaTime(d.since) : "",
+        d.href ?? "",
+      ]);
     const title = t("ledgerView.tabs.reconciliation");
     return csvResponse([header, ...rows], `ledger-reconciliation-${today}.csv`, `${t("ledgerView.title")}-${title}-${today}.csv`);
   }
