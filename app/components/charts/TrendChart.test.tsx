@@ -1,16 +1,7 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { TrendChart } from "./TrendChart";
-import {
-  buildOption,
-  hasData,
-  legendRows,
-  MAX_SERIES,
-  MISSING_TEXT,
-  toTableRows,
-  TREND_PALETTE,
-  type TrendSeries,
-} from "./trend-option";
+import { buildOption, hasData, legendRows, MAX_SERIES, MISSING_TEXT, toTableRows, TREND_PALETTE, type TrendSeries } from "./trend-option";
 
 const months = ["2026-01", "2026-02", "2026-03", "2026-04"];
 const yuan = (v: number) => `${v.toLocaleString("zh-CN")} 元`;
@@ -78,8 +69,18 @@ describe("buildOption", () => {
       values: months.map(() => 1),
     }));
     const { base, media } = parts(buildOption({ categories: months, series: many }));
-    expect(legendRows(many.map((s) => s.name), 784)).toBe(1);
-    expect(legendRows(many.map((s) => s.name), 304)).toBeGreaterThan(1);
+    expect(
+      legendRows(
+        many.map((s) => s.name),
+        784,
+      ),
+    ).toBe(1);
+    expect(
+      legendRows(
+        many.map((s) => s.name),
+        304,
+      ),
+    ).toBeGreaterThan(1);
     // ECharts merges matching queries in order: the narrowest band must come last and leave the most room.
     const widths = media.map((m) => m.query.maxWidth);
     expect(widths).toEqual([...widths].sort((a, b) => b - a));
@@ -159,5 +160,15 @@ describe("TrendChart on the server", () => {
     expect(html).toContain("月度授信金额");
     expect(html).not.toContain('role="img"');
     expect(html).not.toContain("以表格查看");
+  });
+});
+
+describe("integer values", () => {
+  it("steps the value axis by whole numbers only when asked", () => {
+    const categories = ["2026-01", "2026-02"];
+    const series = [{ name: "放款", values: [0, 1] }];
+    const axis = (integer: boolean) => (buildOption({ categories, series, integer }).baseOption as unknown as { yAxis: { minInterval?: number } }).yAxis;
+    expect(axis(true).minInterval).toBe(1);
+    expect(axis(false).minInterval).toBeUndefined();
   });
 });

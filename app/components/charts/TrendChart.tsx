@@ -23,6 +23,8 @@ export type TrendChartProps = {
   tableLabel: string;
   /** Header of the table's first column (e.g. "月份"); translated by the caller. */
   categoryLabel?: string;
+  /** The values are counts: the y axis steps by whole numbers (no "0.2 loans"). */
+  integer?: boolean;
 };
 
 /**
@@ -41,11 +43,12 @@ export function TrendChart({
   emptyText,
   tableLabel,
   categoryLabel = "",
+  integer = false,
 }: TrendChartProps) {
   const empty = !hasData(categories, series);
   const getOption = useCallback(
-    (style: ChartStyle) => buildOption({ categories, series, kind, valueFormat, ...style }),
-    [categories, series, kind, valueFormat],
+    (style: ChartStyle) => buildOption({ categories, series, kind, valueFormat, integer, ...style }),
+    [categories, series, kind, valueFormat, integer],
   );
   const rows = useMemo(() => (empty ? [] : toTableRows(categories, series, valueFormat)), [empty, categories, series, valueFormat]);
 

@@ -11,9 +11,7 @@ export type TrendSeries = { name: string; values: (number | null)[] };
 export type TrendKind = "line" | "bar";
 export type ValueFormat = (v: number) => string;
 
-export type TrendOption = ComposeOption<
-  LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
->;
+export type TrendOption = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 /** Bounds on what one chart draws: beyond these it is unreadable, and a caller bug. */
 export const MAX_CATEGORIES = 500;
@@ -66,9 +64,7 @@ function normalise(categories: readonly string[], series: readonly TrendSeries[]
   return series.map((s) => {
     if (s.values.length !== categories.length) {
       // A silently shifted month is worse than a visible error.
-      throw new RangeError(
-        `TrendChart: series "${s.name}" has ${s.values.length} values for ${categories.length} categories`,
-      );
+      throw new RangeError(`TrendChart: series "${s.name}" has ${s.values.length} values for ${categories.length} categories`);
     }
     return s.values.map((v) => (drawable(v) ? v : null));
   });
@@ -87,11 +83,7 @@ export type TrendTableRow = { key: string; category: string } & Record<`s${numbe
  * unique or safe as keys), formatted as in the chart, missing values shown as
  * a dash.
  */
-export function toTableRows(
-  categories: readonly string[],
-  series: readonly TrendSeries[],
-  valueFormat: ValueFormat = defaultFormat,
-): TrendTableRow[] {
+export function toTableRows(categories: readonly string[], series: readonly TrendSeries[], valueFormat: ValueFormat = defaultFormat): TrendTableRow[] {
   const values = normalise(categories, series);
   return categories.map((category, row) => {
     const out: TrendTableRow = { key: `${row}`, category };
@@ -131,6 +123,8 @@ export type BuildOptionInput = {
   series: readonly TrendSeries[];
   kind?: TrendKind;
   valueFormat?: ValueFormat;
+  /** Counts: the value axis steps by whole numbers. */
+  integer?: boolean;
   /** False when the user asked for reduced motion. */
   animation?: boolean;
   /** Ant Design tokens, so chart text matches the page around it. */
@@ -238,6 +232,7 @@ export function buildOption(input: BuildOptionInput): TrendOption {
     },
     yAxis: {
       type: "value",
+      ...(input.integer ? { minInterval: 1 } : {}),
       axisLabel: { hideOverlap: true, color: secondary, formatter: (v: number) => format(v) },
       splitLine: { lineStyle: { color: split } },
     },

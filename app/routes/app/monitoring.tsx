@@ -46,6 +46,13 @@ export function hours(minutes: number | null): string {
   return minutes === null ? "—" : (minutes / 60).toFixed(1);
 }
 
+/** A chart whose every value is 0 says "no figures" rather than drawing a flat line at zero. */
+function orEmpty<S extends { values: (number | null)[] }>(categories: string[], series: S[]): { categories: string[]; series: S[] } {
+  return series.some((s) => s.values.some((v) => v !== null && v !== 0))
+    ? { categories, series }
+    : { categories: [], series: series.map((s) => ({ ...s, values: [] })) };
+}
+
 function CsvLink({ chart, filters }: { chart: MonitoringChart; filters: MonitoringFilters }) {
   const { t } = useTranslation();
   return (
@@ -380,13 +387,13 @@ function Dashboard({
             <div data-testid="monitoring-trend">
               <TrendChart
                 title={t("monitoring.trend.title")}
-                categories={months}
-                series={[
+                {...orEmpty(months, [
                   ...(byBank ? [] : [{ name: t("monitoring.trend.needsPosted"), values: d.series.map((s) => s.needsPosted) }]),
                   { name: t("monitoring.trend.needsMatched"), values: d.series.map((s) => s.needsMatched) },
                   { name: t("monitoring.trend.applied"), values: d.series.map((s) => s.applied) },
                   { name: t("monitoring.trend.loans"), values: d.series.map((s) => s.loans) },
-                ]}
+                ])}
+                integer
                 valueFormat={count}
                 emptyText={noData}
                 tableLabel={tableLabel}
@@ -400,8 +407,7 @@ function Dashboard({
             <TrendChart
               title={t("monitoring.trend.amountTitle")}
               kind="bar"
-              categories={months}
-              series={[{ name: t("monitoring.trend.loansAmount"), values: d.series.map((s) => Number(s.loansFen) / 100) }]}
+              {...orEmpty(months, [{ name: t("monitoring.trend.loansAmount"), values: d.series.map((s) => Number(s.loansFen) / 100) }])}
               valueFormat={yuanFormat}
               emptyText={noData}
               tableLabel={tableLabel}
@@ -415,8 +421,11 @@ function Dashboard({
             <TrendChart
               title={t("monitoring.rates.title")}
               kind="bar"
-              categories={d.rateBands.map((_, i) => rateBandLabel(i))}
-              series={[{ name: t("monitoring.rates.loans"), values: d.rateBands }]}
+              {...orEmpty(
+                d.rateBands.map((_, i) => rateBandLabel(i)),
+                [{ name: t("monitoring.rates.loans"), values: d.rateBands }],
+              )}
+              integer
               valueFormat={count}
               emptyText={noData}
               tableLabel={tableLabel}
