@@ -11,10 +11,17 @@ import type { MonitoringFilters } from "./filters";
 export const DIM = { region: 1, industry: 2, size: 4, bank: 8, product: 16 } as const;
 export type Dim = keyof typeof DIM;
 
+/** The enterprise profile alone (region × industry × size): every fact table keeps it; whole-platform totals read it. */
+export const PROFILE_GRAIN = DIM.region | DIM.industry | DIM.size;
+/** Every dimension kept. */
+export const FULL_GRAIN = DIM.region | DIM.industry | DIM.size | DIM.bank | DIM.product;
+/** Needs matched to a bank: the profile and the bank. */
+export const NEED_BANK_GRAIN = PROFILE_GRAIN | DIM.bank;
+
 /** Applications, loans and claims: smallest first (bank × region; product × region; enterprise profile; everything). */
-export const FACT_GRAINS = [DIM.region | DIM.bank, DIM.region | DIM.bank | DIM.product, DIM.region | DIM.industry | DIM.size, 31] as const;
+export const FACT_GRAINS = [DIM.region | DIM.bank, DIM.region | DIM.bank | DIM.product, PROFILE_GRAIN, FULL_GRAIN] as const;
 /** Needs: the enterprise profile, then matched to a bank, then to a product (needs have no bank until matched). */
-export const NEED_GRAINS = [DIM.region | DIM.industry | DIM.size, DIM.region | DIM.industry | DIM.size | DIM.bank, 31] as const;
+export const NEED_GRAINS = [PROFILE_GRAIN, NEED_BANK_GRAIN, FULL_GRAIN] as const;
 
 /** The dimensions a filter set narrows by, as bits. */
 export function filterDims(filters: MonitoringFilters): number {

@@ -188,7 +188,7 @@ export async function loadMonitoring(db: Db, filters: MonitoringFilters): Promis
   const bankGrain = chooseGrain(FACT_GRAINS, dims | DIM.bank);
   const plainGrain = chooseGrain(FACT_GRAINS, dims);
 
-  const [needRows, appRows, loanRows, bankApps, bankLoans, claimRows, fundRows, state] = await Promise.all([
+  const [needRows, appRows, loanRows, bankApps, bankLoans, claimRows, fundRows, state, names, fundNames] = await Promise.all([
     db.$queryRaw<NeedRow[]>`
       SELECT to_char(month, 'YYYY-MM') AS month, "regionCode", sum(posted)::bigint AS posted, sum("postedFen")::text AS "postedFen", sum(matched)::bigint AS matched
         FROM monitoring_need_facts WHERE grain = ${needGrain} ${period} ${where} GROUP BY 1, 2`,
@@ -222,18 +222,14 @@ export async function loadMonitoring(db: Db, filters: MonitoringFilters): Promis
         FROM monitoring_claim_facts WHERE grain = ${plainGrain} ${period} ${where}`,
     db.monitoringFundSnapshot.findMany({ orderBy: { fundId: "asc" } }),
     db.monitoringRefreshState.findUnique({ where: { id: 1 }, select: { refreshedAt: true } }),
+    // Names in the same round trip: every bank and fund (tens of rows), not only those the figures turn out to name.
+    db.institution.findMany({ where: { kind: "BANK" }, select: { id: true, nameZh: true, nameEn: true } }),
+    db.fund.findMany({ select: { id: true, nameZh: true, nameEn: true } }),
   ]);
 
   const months = periodMonths(filters);
   const inPeriod = new Set(months);
   const periodLoans = loanRows.filter((r) => inPeriod.has(r.month));
-  const [names, fundNames] = await Promise.all([
-    db.institution.findMany({
-      where: { id: { in: [...new Set([...bankApps.map((b) => b.institutionId), ...bankLoans.map((b) => b.institutionId)])] } },
-      select: { id: true, nameZh: true, nameEn: true },
-    }),
-    db.fund.findMany({ where: { id: { in: fundRows.map((f) => f.fundId) } }, select: { id: true, nameZh: true, nameEn: true } }),
-  ]);
 
   const needsPosted = Number(sumOf(needRows, (r) => r.posted));
   const needsMatched = Number(sumOf(needRows, (r) => r.matched));

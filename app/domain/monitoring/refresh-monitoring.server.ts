@@ -1,6 +1,7 @@
 import type { Db, Tx } from "~/db.server";
 import { loadFundBalances } from "~/domain/fund/load-funds.server";
 import { Prisma } from "~/generated/prisma/client";
+import { FULL_GRAIN, NEED_BANK_GRAIN, PROFILE_GRAIN } from "./grains";
 import { RATE_BANDS_BPS } from "./metrics";
 
 /**
@@ -31,7 +32,7 @@ const chinaMonth = (column: string) => `date_trunc('month', (${column} AT TIME Z
 
 const DIM_COLUMNS = `"regionCode", "industryCode", "size", "institutionId", "productId"`;
 /** Grain bits as in grains.ts: GROUPING() sets a bit for each column summed over, its first argument the highest. */
-const GRAIN_EXPR = `31 - GROUPING(s.product_id, s.institution_id, s.size, s.industry_code, s.region_code)`;
+const GRAIN_EXPR = `${FULL_GRAIN} - GROUPING(s.product_id, s.institution_id, s.size, s.industry_code, s.region_code)`;
 const FACT_GROUPING_SETS = `GROUPING SETS (
     (s.month, s.region_code, s.industry_code, s.size, s.institution_id, s.product_id),
     (s.month, s.region_code, s.industry_code, s.size),
@@ -138,34 +139,43 @@ const CLAIMS: Source = {
       JOIN enterprises e ON e.id = l."enterpriseId"`,
 };
 
-/** Needs at three grains: the enterprise profile (7), matched to a bank (15), matched to a product (31). */
+/** Needs at three grains (NEED_GRAINS): the enterprise profile, matched to a bank, matched to a product. */
 const NEEDS_SELECT = `
-    SELECT 7 AS grain, ${chinaMonth(`n."createdAt"`)} AS month, e."regionCode", e."industryCode", e."size", NULL::uuid AS "institutionId", NULL::uuid AS "productId",
+    SELECT ${PROFILE_GRAIN} AS grain, ${chinaMonth(`n."createdAt"`)} AS month, e."regionCode", e."industryCode", e."size", NULL::uuid AS "institutionId", NULL::uuid AS "productId",
            count(*) AS "posted", sum(n."amountFen") AS "postedFen",
            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM need_match_history h WHERE h."needId" = n.id)) AS "matched"
       FROM financing_needs n JOIN enterprises e ON e.id = n."enterpriseId"
      WHERE %MONTHS%
      GROUP BY 2, 3, 4, 5
     UNION ALL
-    SELECT 15, ${chinaMonth(`n."createdAt"`)}, e."regionCode", e."industryCode", e."size", b."institutionId", NULL::uuid,
+    SELECT ${NEED_BANK_GRAIN}, ${chinaMonth(`n."createdAt"`)}, e."regionCode", e."industryCode", e."size", b."institutionId", NULL::uuid,
            count(*), sum(n."amountFen"), count(*)
       FROM (SELECT DISTINCT "needId", "institutionId" FROM need_match_history) b
       JOIN financing_needs n ON n.id = b."needId" JOIN enterprises e ON e.id = n."enterpriseId"
      WHERE %MONTHS%
      GROUP BY 2, 3, 4, 5, 6
     UNION ALL
-    SELECT 31, ${chinaMonth(`n."createdAt"`)}, e."regionCode", e."industryCode", e."size", h."institutionId", h."productId",
+    SELECT ${FULL_GRAIN}, ${chinaMonth(`n."createdAt"`)}, e."regionCode", e."industryCode", e."size", h."institutionId", h."productId",
            count(*), sum(n."amountFen"), count(*)
       FROM need_match_history h
       JOIN financing_needs n ON n.id = h."needId" JOIN enterprises e ON e.id = n."enterpriseId"
      WHERE %MONTHS%
      GROUP BY 2, 3, 4, 5, 6, 7`;
 
+/** Deletes a rollup's rows for `months` (null: every month); returns the parameters the rebuild's statement takes. */
+async function clearMonths(tx: Tx, table: string, months: readonly string[] | null): Promise<unknown[]> {
+  if (months === null) {
+    await tx.$executeRawUnsafe(`DELETE FROM ${table}`);
+    return [];
+  }
+  await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE month = ANY($1::date[])`, months);
+  return [months];
+}
+
 /** Rebuilds `source`'s rows for `months` (null: every month). Returns the rows written. */
 async function rebuildFacts(tx: Tx, source: Source, months: readonly string[] | null): Promise<number> {
   const where = months === null ? "" : `WHERE s.month = ANY($1::date[])`;
-  const params = months === null ? [] : [months];
-  await tx.$executeRawUnsafe(`DELETE FROM ${source.table}${months === null ? "" : ` WHERE month = ANY($1::date[])`}`, ...params);
+  const params = await clearMonths(tx, source.table, months);
   const metrics = source.metrics.map((m) => `"${m}"`);
   return tx.$executeRawUnsafe(
     `INSERT INTO ${source.table} (grain, month, ${DIM_COLUMNS}, ${metrics.join(", ")})
@@ -178,8 +188,7 @@ async function rebuildFacts(tx: Tx, source: Source, months: readonly string[] | 
 }
 
 async function rebuildNeedFacts(tx: Tx, months: readonly string[] | null): Promise<number> {
-  const params = months === null ? [] : [months];
-  await tx.$executeRawUnsafe(`DELETE FROM monitoring_need_facts${months === null ? "" : ` WHERE month = ANY($1::date[])`}`, ...params);
+  const params = await clearMonths(tx, "monitoring_need_facts", months);
   const monthTest = months === null ? "TRUE" : `${chinaMonth(`n."createdAt"`)} = ANY($1::date[])`;
   return tx.$executeRawUnsafe(
     `INSERT INTO monitoring_need_facts (grain, month, ${DIM_COLUMNS}, "posted", "postedFen", "matched")

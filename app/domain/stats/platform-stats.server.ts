@@ -1,4 +1,5 @@
 import type { Db } from "~/db.server";
+import { PROFILE_GRAIN } from "~/domain/monitoring/grains";
 import { PLATFORM_STAT_KEYS, type PlatformStatKey } from "./platform-stat-keys";
 
 export { PLATFORM_STAT_KEYS };
@@ -15,10 +16,10 @@ export async function refreshPlatformStats(db: Db, now: Date = new Date()): Prom
     db.institution.count({ where: { kind: "BANK", status: "ACTIVE" } }),
     db.product.count({ where: { status: "LISTED" } }),
     db.enterprise.count(),
-    // Grain 7 keeps the enterprise profile only: one row per month, region, industry and size (grains.ts).
+    // The profile grain: one row per month, region, industry and size, so its sums are the whole platform's (grains.ts).
     db.$queryRaw<{ needs: bigint | null; financed: string | null }[]>`
-      SELECT (SELECT sum(posted) FROM monitoring_need_facts WHERE grain = 7)::bigint AS needs,
-             (SELECT sum("principalFen") FROM monitoring_loan_facts WHERE grain = 7)::text AS financed`,
+      SELECT (SELECT sum(posted) FROM monitoring_need_facts WHERE grain = ${PROFILE_GRAIN})::bigint AS needs,
+             (SELECT sum("principalFen") FROM monitoring_loan_facts WHERE grain = ${PROFILE_GRAIN})::text AS financed`,
   ]);
   const values: Record<PlatformStatKey, bigint> = {
     banks: BigInt(banks),

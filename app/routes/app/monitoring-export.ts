@@ -20,9 +20,9 @@ import { hours, MONITORING_CHARTS, ratePct, sharePct, type MonitoringChart } fro
 type Table = { header: string[]; rows: (string | number)[][] };
 
 function tables(t: TFunction, d: MonitoringDashboard, zh: boolean, locale: string): Record<MonitoringChart, () => Table> {
-  const inYuan = (label: string) => `${label}（${zh ? "元" : "yuan"}）`;
-  const inFen = (label: string) => `${label}（${zh ? "分" : "fen"}）`;
-  const money = (label: string) => [inYuan(label), inFen(label)];
+  // The same unit headers as the ledger's exports.
+  const inYuan = (label: string) => t("ledgerView.csv.inYuan", { name: label });
+  const money = (label: string) => [inYuan(label), t("ledgerView.csv.inFen", { name: label })];
   const amount = (fen: string | null) => [yuan(fen), fen ?? ""];
   const bankName = (b: { nameZh: string; nameEn: string }) => (zh ? b.nameZh : b.nameEn);
   const tot = d.totals;
