@@ -118,6 +118,56 @@ export async function makeProduct(institutionId: string, createdById: string, na
   });
 }
 
+/** The application behind a loan written directly: DISBURSED, for the amount lent. */
+export function disbursedApplicationData(o: { enterpriseId: string; productId: string; institutionId: string; principalFen: bigint }) {
+  return {
+    enterpriseId: o.enterpriseId,
+    productId: o.productId,
+    institutionId: o.institutionId,
+    requestedAmountFen: o.principalFen,
+    requestedTermMonths: 12,
+    status: "DISBURSED" as const,
+    respondBy: new Date(),
+  };
+}
+
+/** A defaulted twelve-month loan enrolled in a fund's rules, as its row (disbursed 2026-02-01, 120 days past due). */
+export function defaultedLoanData(o: {
+  id?: string;
+  applicationId: string;
+  institutionId: string;
+  enterpriseId: string;
+  productId: string;
+  fundId: string;
+  fundRuleVersionId: string;
+  principalFen: bigint;
+  outstandingPrincipalFen?: bigint;
+  disbursementTransferId?: string;
+}) {
+  return {
+    ...(o.id ? { id: o.id } : {}),
+    applicationId: o.applicationId,
+    institutionId: o.institutionId,
+    enterpriseId: o.enterpriseId,
+    productId: o.productId,
+    fundId: o.fundId,
+    fundRuleVersionId: o.fundRuleVersionId,
+    principalFen: o.principalFen,
+    rateBps: 400,
+    termMonths: 12,
+    repaymentMethod: "EQUAL_INSTALMENT" as const,
+    pureCredit: true,
+    firstTimeBorrower: true,
+    disbursedOn: new Date("2026-02-01T00:00:00Z"),
+    maturityOn: new Date("2027-02-01T00:00:00Z"),
+    status: "DEFAULTED" as const,
+    outstandingPrincipalFen: o.outstandingPrincipalFen ?? o.principalFen,
+    daysPastDue: 120,
+    defaultedAt: new Date(),
+    disbursementTransferId: o.disbursementTransferId ?? `test-${crypto.randomUUID()}`,
+  };
+}
+
 /**
  * A defaulted loan of the bank enrolled in the fund (its latest rules, their
  * first product unless one is named), written directly — its history is the
@@ -128,39 +178,20 @@ export async function makeDefaultedLoan(options: { fundId: string; institutionId
   const sme = await makeActor("sme");
   const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId: options.fundId }, orderBy: { version: "desc" } });
   const productId = options.productId ?? rule.eligibleProductIds[0]!;
+  const enterpriseId = sme.enterprise!.id;
   const application = await prisma.application.create({
-    data: {
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      institutionId: options.institutionId,
-      requestedAmountFen: principalFen,
-      requestedTermMonths: 12,
-      status: "DISBURSED",
-      respondBy: new Date(),
-    },
+    data: disbursedApplicationData({ enterpriseId, productId, institutionId: options.institutionId, principalFen }),
   });
   return prisma.loan.create({
-    data: {
+    data: defaultedLoanData({
       applicationId: application.id,
       institutionId: options.institutionId,
-      enterpriseId: sme.enterprise!.id,
+      enterpriseId,
       productId,
       fundId: options.fundId,
       fundRuleVersionId: rule.id,
       principalFen,
-      rateBps: 400,
-      termMonths: 12,
-      repaymentMethod: "EQUAL_INSTALMENT",
-      pureCredit: true,
-      firstTimeBorrower: true,
-      disbursedOn: new Date("2026-02-01T00:00:00Z"),
-      maturityOn: new Date("2027-02-01T00:00:00Z"),
-      status: "DEFAULTED",
-      outstandingPrincipalFen: principalFen,
-      daysPastDue: 120,
-      defaultedAt: new Date(),
-      disbursementTransferId: `test-${crypto.randomUUID()}`,
-    },
+    }),
   });
 }
 

@@ -27,7 +27,7 @@ import * as reconciliationRoute from "~/routes/app/ledger-reconciliation";
 import * as transfersRoute from "~/routes/app/ledger-transfers";
 import * as accountsRoute from "~/routes/app/ledger";
 import { localeContext } from "~/web/context";
-import { makeActor, makeProduct, outcome, routeContext } from "../helpers";
+import { defaultedLoanData, disbursedApplicationData, makeActor, makeProduct, outcome, routeContext } from "../helpers";
 
 let office: Actor;
 let bank: Actor;
@@ -60,15 +60,7 @@ async function postedLoan(principalFen: bigint, repaid: { principalFen: bigint; 
   const productId = (await prisma.product.findFirstOrThrow({ where: { fundId }, select: { id: true } })).id;
   const rule = await prisma.fundRuleVersion.findFirstOrThrow({ where: { fundId }, orderBy: { version: "desc" } });
   const application = await prisma.application.create({
-    data: {
-      enterpriseId: sme.enterprise!.id,
-      productId,
-      institutionId: bank.institution!.id,
-      requestedAmountFen: principalFen,
-      requestedTermMonths: 12,
-      status: "DISBURSED",
-      respondBy: new Date(),
-    },
+    data: disbursedApplicationData({ enterpriseId: sme.enterprise!.id, productId, institutionId: bank.institution!.id, principalFen }),
   });
   const loanId = crypto.randomUUID();
   await prisma.$transaction(async (tx) => {
@@ -93,7 +85,7 @@ async function postedLoan(principalFen: bigint, repaid: { principalFen: bigint; 
       },
     ]);
     await tx.loan.create({
-      data: {
+      data: defaultedLoanData({
         id: loanId,
         applicationId: application.id,
         institutionId: bank.institution!.id,
@@ -102,19 +94,9 @@ async function postedLoan(principalFen: bigint, repaid: { principalFen: bigint; 
         fundId,
         fundRuleVersionId: rule.id,
         principalFen,
-        rateBps: 400,
-        termMonths: 12,
-        repaymentMethod: "EQUAL_INSTALMENT",
-        pureCredit: true,
-        firstTimeBorrower: true,
-        disbursedOn: new Date("2026-02-01T00:00:00Z"),
-        maturityOn: new Date("2027-02-01T00:00:00Z"),
-        status: "DEFAULTED",
         outstandingPrincipalFen: principalFen - (repaid?.principalFen ?? 0n),
-        daysPastDue: 120,
-        defaultedAt: new Date(),
         disbursementTransferId: disbursement!.toString(),
-      },
+      }),
     });
     if (repaid) {
       const repaymentId = crypto.randomUUID();
@@ -135,7 +117,13 @@ async function postedLoan(principalFen: bigint, repaid: { principalFen: bigint; 
         {
           businessType: "repayment",
           businessId: repaymentId,
-          transfer: { ...leg, debit_account_id: settlement!, credit_account_id: interest!, amount: repaid.interestFen, code: TRANSFER_CODES.REPAYMENT_INTEREST },
+          transfer: {
+            ...leg,
+            debit_account_id: settlement!,
+            credit_account_id: interest!,
+            amount: repaid.interestFen,
+            code: TRANSFER_CODES.REPAYMENT_INTEREST,
+          },
         },
       ]);
       await tx.repayment.create({
@@ -226,7 +214,13 @@ beforeAll(async () => {
   expect(b).toMatchObject({ status: "RESERVED", reservedFen: 2_000_000n });
   claimB = b.id;
   // ¥9,000 recovered on A: the fund paid 3/9 of the loss, so ¥3,000 flows back.
-  const recovery = await recordRecovery({ actor: bank, loanId: loanA.id, input: { amountFen: 900_000n, receivedOn: today }, idempotencyKey: "rec-1", ip: null });
+  const recovery = await recordRecovery({
+    actor: bank,
+    loanId: loanA.id,
+    input: { amountFen: 900_000n, receivedOn: today },
+    idempotencyKey: "rec-1",
+    ip: null,
+  });
   expect(recovery.fundShareFen).toBe(300_000n);
 }, 120_000);
 
@@ -243,10 +237,7 @@ describe("balances at the end of a day", () => {
     expect(view.asOfNs).toBe(asOf.toString());
     for (const line of view.own) {
       const expected = await replay(await accountId("fund", fundId, line.purpose), asOf);
-      expect(
-        { dp: line.debitsPendingFen, dq: line.debitsPostedFen, cp: line.creditsPendingFen, cq: line.creditsPostedFen },
-        line.purpose,
-      ).toEqual({
+      expect({ dp: line.debitsPendingFen, dq: line.debitsPostedFen, cp: line.creditsPendingFen, cq: line.creditsPostedFen }, line.purpose).toEqual({
         dp: expected.debitsPending.toString(),
         dq: expected.debitsPosted.toString(),
         cp: expected.creditsPending.toString(),
@@ -259,14 +250,26 @@ describe("balances at the end of a day", () => {
     expect(view.own.find((l) => l.purpose === "FUND_TREASURY")!.balanceFen).toBe("120000000");
 
     const [bankRow] = view.banks;
-    expect(bankRow).toMatchObject({ institutionId: bank.institution!.id, reservedFen: "2000000", paidFen: "3000000", sharedBackFen: "300000", netFen: "2700000" });
+    expect(bankRow).toMatchObject({
+      institutionId: bank.institution!.id,
+      reservedFen: "2000000",
+      paidFen: "3000000",
+      sharedBackFen: "300000",
+      netFen: "2700000",
+    });
     const compensation = await replay(await accountId("fund-bank", `${fundId}:${bank.institution!.id}`, "FUND_BANK_COMPENSATION"), asOf);
     expect([compensation.creditsPending, compensation.creditsPosted, compensation.debitsPosted]).toEqual([2_000_000n, 3_000_000n, 300_000n]);
 
     const byLoan = new Map(view.loans.rows.map((r) => [r.loanId, r]));
     expect(byLoan.get(loanA.id)).toMatchObject({ claimedLossFen: "9000000", reservedFen: "0", paidFen: "3000000", recoveredShareFen: "300000" });
     expect(byLoan.get(loanB.id)).toMatchObject({ claimedLossFen: "5000000", reservedFen: "2000000", paidFen: "0", recoveredShareFen: "0" });
-    expect(view.loanCaps).toMatchObject({ loans: 2, capUsedFen: "3000000", capPendingFen: "2000000", recoverableGrantedFen: "3000000", recoveredFen: "300000" });
+    expect(view.loanCaps).toMatchObject({
+      loans: 2,
+      capUsedFen: "3000000",
+      capPendingFen: "2000000",
+      recoverableGrantedFen: "3000000",
+      recoveredFen: "300000",
+    });
 
     expect(view.pending.rows.map((r) => [r.claimId, r.reservedFen, r.ledgerPendingFen])).toEqual([[claimB, "2000000", "2000000"]]);
     expect(view.poolHistory.days.at(-1)).toBe(today);
@@ -290,7 +293,10 @@ describe("balances at the end of a day", () => {
 
 describe("the transfers page", () => {
   it("lists every transfer newest first, each with its reason and a link to its business record, page by page", async () => {
-    const committed = await prisma.ledgerTransferRef.findMany({ where: { state: "COMMITTED" }, select: { transferId: true, businessType: true, businessId: true } });
+    const committed = await prisma.ledgerTransferRef.findMany({
+      where: { state: "COMMITTED" },
+      select: { transferId: true, businessType: true, businessId: true },
+    });
     const { status, data } = await load<TransfersData>(transfersRoute, `/app/ledger/transfers?fund=${fundId}&loans=1&pageSize=200`, regulator);
     expect(status).toBe(200);
     const rows = data!.page!.rows;
@@ -357,8 +363,8 @@ describe("the transfers page", () => {
     expect(paged).toEqual(rows.map((r) => r.id));
 
     // Filtered by code: only the claim's compensation legs (reservations, payout, release).
-    const byCode = (await load<TransfersData>(transfersRoute, `/app/ledger/transfers?fund=${fundId}&code=${TRANSFER_CODES.CLAIM_COMPENSATION}`, regulator)).data!
-      .page!.rows;
+    const byCode = (await load<TransfersData>(transfersRoute, `/app/ledger/transfers?fund=${fundId}&code=${TRANSFER_CODES.CLAIM_COMPENSATION}`, regulator))
+      .data!.page!.rows;
     expect(byCode.map((r) => r.kind).sort()).toEqual(["pending", "pending", "post"]);
     // Filtered by day: nothing moved before today.
     expect((await load<TransfersData>(transfersRoute, `/app/ledger/transfers?fund=${fundId}&to=${yesterday}`, regulator)).data!.page!.rows).toEqual([]);
@@ -381,14 +387,24 @@ describe("reconciliation", () => {
       { kind: "poolDebitsPosted", severity: "difference", subjectType: "fund", subjectId: fundId, ledgerFen: 3_000_000n, recordsFen: 3_100_000n },
     ]);
     const page = await load<ReconciliationData>(reconciliationRoute, "/app/ledger/reconciliation", regulator);
-    expect(page.data).toMatchObject({ differenceCount: 1, rows: [{ kind: "poolDebitsPosted", ledgerFen: "3000000", recordsFen: "3100000", gapFen: "-100000" }] });
+    expect(page.data).toMatchObject({
+      differenceCount: 1,
+      rows: [{ kind: "poolDebitsPosted", ledgerFen: "3000000", recordsFen: "3100000", gapFen: "-100000" }],
+    });
     await prisma.claim.update({ where: { id: claimA }, data: { approvedFen: 3_000_000n } });
 
     // A loan's outstanding principal changed behind the ledger's back.
     await prisma.loan.update({ where: { id: loanB.id }, data: { outstandingPrincipalFen: 4_900_000n } });
     const loanTampered = await reconcileLedger(prisma, ledger);
     expect(loanTampered.differences).toMatchObject([
-      { kind: "loanPrincipal", subjectType: "loan", subjectId: loanB.id, ledgerFen: 5_000_000n, recordsFen: 4_900_000n, href: `/app/applications/${loanB.applicationId}#loan` },
+      {
+        kind: "loanPrincipal",
+        subjectType: "loan",
+        subjectId: loanB.id,
+        ledgerFen: 5_000_000n,
+        recordsFen: 4_900_000n,
+        href: `/app/applications/${loanB.applicationId}#loan`,
+      },
     ]);
     expect(loanTampered.differenceCount).toBe(1);
     await prisma.loan.update({ where: { id: loanB.id }, data: { outstandingPrincipalFen: 5_000_000n } });
@@ -489,6 +505,8 @@ describe("postings that never reached the ledger", () => {
     await submitPostings(prisma, ledger);
     const refused = await reconcileLedger(prisma, ledger, { now: later });
     expect([refused.differenceCount, refused.notYetPostedCount]).toEqual([1, 0]);
-    expect(refused.differences).toMatchObject([{ kind: "postingFailed", severity: "difference", detail: `contribution:${contributionIds[0]} · debit_account_not_found` }]);
+    expect(refused.differences).toMatchObject([
+      { kind: "postingFailed", severity: "difference", detail: `contribution:${contributionIds[0]} · debit_account_not_found` },
+    ]);
   });
 });
