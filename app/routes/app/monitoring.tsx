@@ -64,16 +64,13 @@ function CsvLink({ chart, filters }: { chart: MonitoringChart; filters: Monitori
   );
 }
 
-function Kpi({ title, value, detail, testId }: { title: string; value: ReactNode; detail?: ReactNode; testId: string }) {
+function Kpi({ title, value, detail, testId }: { title: string; value: string; detail?: ReactNode; testId: string }) {
   return (
     <Card size="small" style={{ height: "100%" }}>
-      <Statistic title={title} value={value as string} />
+      <Statistic title={title} value={value} valueRender={(node) => <span data-testid={testId}>{node}</span>} />
       <Typography.Text type="secondary" data-testid={`${testId}-detail`}>
         {detail}
       </Typography.Text>
-      <span hidden data-testid={testId}>
-        {String(value)}
-      </span>
     </Card>
   );
 }
