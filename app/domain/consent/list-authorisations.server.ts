@@ -1,6 +1,7 @@
 import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
 import { DomainError } from "~/domain/errors";
+import { REPORT_SCOPE } from "./open-credit-report.server";
 
 export type AuthorisationState = "LIVE" | "EXPIRED" | "REVOKED";
 
@@ -40,7 +41,7 @@ export async function listOwnAuthorisations(actor: Actor) {
   return { rows: rows.map((r) => ({ ...r, state: authorisationState(r), views: r._count.accessLogs })), banks };
 }
 
-/** Enterprises that have granted the caller's bank a live authorisation. */
+/** Enterprises that have granted the caller's bank a live authorisation covering their credit report (the reports it can open). */
 export async function listAuthorisedEnterprises(actor: Actor, query: { page: number; pageSize: number; q?: string }) {
   assertCan(actor, "read:credit-report:authorised");
   const institutionId = actor.institution?.id;
@@ -49,6 +50,7 @@ export async function listAuthorisedEnterprises(actor: Actor, query: { page: num
     institutionId,
     revokedAt: null,
     expiresAt: { gt: new Date() },
+    scopes: { has: REPORT_SCOPE },
     ...(query.q ? { enterprise: { OR: [{ name: { contains: query.q } }, { uscc: query.q.toUpperCase() }] } } : {}),
   };
   const [total, rows] = await Promise.all([
