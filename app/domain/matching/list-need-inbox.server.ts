@@ -1,5 +1,6 @@
 import { prisma } from "~/db.server";
 import { assertCan, type Actor } from "~/domain/access/actor.server";
+import { REPORT_SCOPE } from "~/domain/consent/open-credit-report.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { DomainError } from "~/domain/errors";
 import { Prisma } from "~/generated/prisma/client";
@@ -76,7 +77,8 @@ export async function listNeedInbox(options: { actor: Actor; query: InboxQuery; 
              e.id::text AS "enterpriseId", e.name AS "enterpriseName", e."regionCode", e."industryCode", e.size::text AS size, v.grade,
              (SELECT c.at FROM need_claims c WHERE c."needId" = n.id AND c."institutionId" = ${bank.id}::uuid) AS "claimedAt",
              EXISTS (SELECT 1 FROM authorisations a
-                      WHERE a."enterpriseId" = e.id AND a."institutionId" = ${bank.id}::uuid AND a."revokedAt" IS NULL AND a."expiresAt" > now()) AS authorised
+                      WHERE a."enterpriseId" = e.id AND a."institutionId" = ${bank.id}::uuid AND a."revokedAt" IS NULL AND a."expiresAt" > now()
+                        AND ${REPORT_SCOPE}::text = ANY(a.scopes)) AS authorised
         FROM matches m
         JOIN financing_needs n ON n.id = m."needId"
         JOIN need_rankings r ON r."needId" = m."needId"
