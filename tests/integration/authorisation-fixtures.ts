@@ -79,6 +79,9 @@ export type Fixtures = {
   objections: Pair;
   batches: Pair;
   tokens: { bankA: string; office: string; revoked: string };
+  /** Granted when each enterprise applied: enterprise A's to bank A, enterprise B's to bank B. */
+  authorisations: Pair;
+  apiKeys: Pair;
   /** Records of B's that a form names in its body rather than in its URL. */
   bodyRecordsOfB: { apiKeyId: string; authorisationId: string; signalId: string };
 };
@@ -189,6 +192,8 @@ export async function buildFixtures(): Promise<Fixtures> {
 
   const draftA = await makeProduct(bankA, actors.bank_admin.userId, "甲行草稿产品", "DRAFT");
   const draftB = await makeProduct(bankB, bankBAdmin.userId, "乙行草稿产品", "DRAFT");
+  // Complete drafts, so that their edit forms are valid as filled in.
+  await prisma.product.updateMany({ where: { id: { in: [draftA.id, draftB.id] } }, data: { eligibleSizes: ["MICRO", "SMALL"] } });
   const underReview = async (bank: Actor, name: string) => {
     const product = await makeProduct(bank.institution!.id, bank.userId, name, "DRAFT");
     await changeProductStatus({ actor: bank, productId: product.id, command: { intent: "submit", version: product.version }, ip: null });
@@ -212,13 +217,14 @@ export async function buildFixtures(): Promise<Fixtures> {
 
   const revokedKey = await createApiKey({ actor: actors.bank_admin, name: "已吊销的系统", ip: null });
   await revokeApiKey({ actor: actors.bank_admin, apiKeyId: revokedKey.id, ip: null });
+  const apiKeyOfA = await createApiKey({ actor: actors.bank_admin, name: "甲行信贷系统", ip: null });
   const tokens = {
-    bankA: (await createApiKey({ actor: actors.bank_admin, name: "甲行信贷系统", ip: null })).token,
+    bankA: apiKeyOfA.token,
     office: (await createApiKey({ actor: office, name: "金融办数据接口", ip: null })).token,
     revoked: revokedKey.token,
   };
 
-  // Granted to bank B when enterprise B applied.
+  const authorisationOfA = await prisma.authorisation.findFirstOrThrow({ where: { enterpriseId: enterprises.own, institutionId: bankA } });
   const authorisationOfB = await prisma.authorisation.findFirstOrThrow({ where: { enterpriseId: enterprises.other, institutionId: bankB } });
   const apiKeyOfB = await createApiKey({ actor: bankBAdmin, name: "乙行信贷系统", ip: null });
 
@@ -247,6 +253,8 @@ export async function buildFixtures(): Promise<Fixtures> {
     objections,
     batches,
     tokens,
+    authorisations: { own: authorisationOfA.id, other: authorisationOfB.id },
+    apiKeys: { own: apiKeyOfA.id, other: apiKeyOfB.id },
     bodyRecordsOfB: { apiKeyId: apiKeyOfB.id, authorisationId: authorisationOfB.id, signalId: objectionB.signalId },
   };
 }

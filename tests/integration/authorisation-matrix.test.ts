@@ -54,7 +54,12 @@ type PageAccess = {
   /** The refusals that answer such a post, when 404 alone is not what the route says (each entry says why). */
   crossRefusals?: readonly number[];
   targets?: Targets;
+  /** For a list: the records of A and of B it may show, and the query that lists everything the caller may see. */
+  lists?: ListCheck;
 };
+
+/** A list shows A's record to A's people and never B's to them; with an `any` scope it shows both. */
+type ListCheck = { pair: (f: Fixtures) => { own: string; other: string }; search?: string };
 
 type PublicAccess = {
   kind: "public";
@@ -73,6 +78,8 @@ type ApiAccess = {
   targets?: Targets;
   /** A valid body for each mutation, sent with an allowed key against the other bank's record. */
   crossBody?: (f: Fixtures) => unknown;
+  /** An API key acts for its own institution only, whatever its permission's scope: a list shows its records, never another's. */
+  lists?: ListCheck;
 };
 
 type Access = PageAccess | PublicAccess | ApiAccess;
@@ -121,27 +128,34 @@ const ACCESS: Record<string, Access> = {
   "/app/health": page({ loader: ["read:system-health:any"] }),
   "/app/api-keys": page({
     loader: ["manage:api-key:institution"],
+    lists: { pair: (f) => f.apiKeys },
     action: ["manage:api-key:institution"],
     crossBody: (f) => ({ intent: "revoke", apiKeyId: f.bodyRecordsOfB.apiKeyId }),
   }),
   "/app/credit": page({ loader: ["read:credit-profile:own"] }),
   "/app/credit/objections": page({
     loader: ["raise:objection:own"],
+    lists: { pair: (f) => f.objections, search: "?pageSize=100" },
     action: ["raise:objection:own"],
     crossBody: (f) => ({ kind: "OBJECTION", signalId: f.bodyRecordsOfB.signalId, reason: "并非本企业" }),
   }),
   "/app/authorisations": page({
     loader: ["manage:authorisation:own"],
+    lists: { pair: (f) => f.authorisations },
     action: ["manage:authorisation:own"],
     crossBody: (f) => ({ intent: "revoke", authorisationId: f.bodyRecordsOfB.authorisationId }),
   }),
   "/app/data-access": page({ loader: ["read:data-access-log:own"] }),
   "/app/data-access-log": page({ loader: ["read:data-access-log:any"] }),
-  "/app/signal-imports": page({ loader: ["import:credit-signal:any"], action: ["import:credit-signal:any"] }),
+  "/app/signal-imports": page({
+    loader: ["import:credit-signal:any"],
+    action: ["import:credit-signal:any"],
+    lists: { pair: (f) => f.batches, search: "?pageSize=100" },
+  }),
   "/app/signal-imports/:batchId": page({ loader: ["import:credit-signal:any"], targets: pair((f) => f.batches, "batchId") }),
   "/app/signal-imports/:batchId/errors.csv": page({ loader: ["import:credit-signal:any"], targets: pair((f) => f.batches, "batchId") }),
   "/app/signal-templates/:kind": page({ loader: ["import:credit-signal:any"], targets: () => ({ own: { params: { kind: "TAX_GRADE" } } }) }),
-  "/app/objections": page({ loader: ["handle:objection:any"] }),
+  "/app/objections": page({ loader: ["handle:objection:any"], lists: { pair: (f) => f.objections, search: "?pageSize=100" } }),
   "/app/objections/:objectionId": page({
     loader: ["handle:objection:any"],
     action: ["handle:objection:any"],
@@ -152,11 +166,11 @@ const ACCESS: Record<string, Access> = {
     loader: ["handle:objection:any", "raise:objection:own"],
     targets: pair((f) => f.objections, "objectionId"),
   }),
-  "/app/credit-reports": page({ loader: ["read:credit-report:authorised"] }),
+  "/app/credit-reports": page({ loader: ["read:credit-report:authorised"], lists: { pair: (f) => f.enterprises, search: "?pageSize=100" } }),
   "/app/credit-reports/:enterpriseId": page({ loader: ["read:credit-report:authorised"], targets: pair((f) => f.enterprises, "enterpriseId") }),
   "/app/supermarket": page({ loader: ["read:product:listed"] }),
   "/app/supermarket/:productId": page({ loader: ["read:product:listed"], targets: pair((f) => f.listedProducts, "productId") }),
-  "/app/products": page({ loader: ["manage:product:institution"] }),
+  "/app/products": page({ loader: ["manage:product:institution"], lists: { pair: (f) => f.draftProducts, search: "?pageSize=100" } }),
   "/app/products/new": page({ loader: ["manage:product:institution"], action: ["manage:product:institution"] }),
   "/app/products/:productId": page({
     loader: ["manage:product:institution", "review:product:any"],
@@ -181,9 +195,16 @@ const ACCESS: Record<string, Access> = {
     loader: ["manage:product:institution"],
     action: ["manage:product:institution"],
     targets: pair((f) => f.draftProducts, "productId"),
+    // B's own form, as its edit page fills it in for bank B: valid, so only the product's bank can refuse it.
+    crossBody: async (f) => {
+      const edit = await callLoader(await moduleOf("routes/app/product-edit.tsx"), f.bankBAdmin, "/app/products/:productId/edit", {
+        params: { productId: f.draftProducts.other },
+      });
+      return (edit.data as { defaults: Body }).defaults;
+    },
   }),
-  "/app/product-reviews": page({ loader: ["review:product:any"] }),
-  "/app/needs": page({ loader: ["manage:need:own"] }),
+  "/app/product-reviews": page({ loader: ["review:product:any"], lists: { pair: (f) => f.reviewProducts, search: "?pageSize=100" } }),
+  "/app/needs": page({ loader: ["manage:need:own"], lists: { pair: (f) => f.needs, search: "?pageSize=100" } }),
   "/app/needs/new": page({ loader: ["manage:need:own"], action: ["manage:need:own"] }),
   "/app/needs/:needId": page({
     loader: ["manage:need:own"],
@@ -206,7 +227,7 @@ const ACCESS: Record<string, Access> = {
     // "no longer claimable" (needs.test.ts asserts that code), which says nothing of the bank that took it up.
     crossRefusals: [404, 409],
   }),
-  "/app/applications": page({ loader: APPLICATION_VIEW }),
+  "/app/applications": page({ loader: APPLICATION_VIEW, lists: { pair: (f) => f.applications, search: "?view=all&pageSize=100" } }),
   "/app/applications/new": page({
     loader: ["manage:application:own"],
     action: ["manage:application:own"],
@@ -238,11 +259,14 @@ const ACCESS: Record<string, Access> = {
       },
     },
   }),
-  "/app/loans": page({ loader: ["manage:application:own", "manage:loan:institution", "read:monitoring:any"] }),
+  "/app/loans": page({
+    loader: ["manage:application:own", "manage:loan:institution", "read:monitoring:any"],
+    lists: { pair: (f) => f.loans, search: "?view=all&pageSize=100" },
+  }),
   "/app/calendar": page({ loader: ["manage:calendar:any"], action: ["manage:calendar:any"] }),
-  "/app/funds": page({ loader: ["manage:fund:any"], action: ["manage:fund:any"] }),
+  "/app/funds": page({ loader: ["manage:fund:any"], action: ["manage:fund:any"], lists: { pair: (f) => f.funds } }),
   "/app/funds/:fundId": page({ loader: ["manage:fund:any", "read:ledger:any"], action: ["manage:fund:any"], targets: pair((f) => f.funds, "fundId") }),
-  "/app/claims": page({ loader: CLAIM_VIEW }),
+  "/app/claims": page({ loader: CLAIM_VIEW, lists: { pair: (f) => f.claims, search: "?view=all&pageSize=100" } }),
   "/app/claims/new": page({
     loader: ["file:claim:institution"],
     action: ["file:claim:institution"],
@@ -270,14 +294,20 @@ const ACCESS: Record<string, Access> = {
   "/app/ledger/reconciliation": page({ loader: ["read:ledger:any"] }),
   "/app/ledger/export/:report": page({ loader: ["read:ledger:any"], targets: () => ({ own: { params: { report: "accounts" } } }) }),
 
-  "/api/v1/credit-signal-batches": api({ methods: { GET: "import:credit-signal:any", POST: "import:credit-signal:any" } }),
+  "/api/v1/credit-signal-batches": api({
+    methods: { GET: "import:credit-signal:any", POST: "import:credit-signal:any" },
+    lists: { pair: (f) => f.batches, search: "?pageSize=100" },
+  }),
   "/api/v1/credit-signal-batches/:batchId": api({ methods: { GET: "import:credit-signal:any" }, targets: pair((f) => f.batches, "batchId") }),
   "/api/v1/products/:externalRef": api({
     methods: { GET: "manage:product:institution", PUT: "manage:product:institution" },
     targets: pair((f) => f.productRefs, "externalRef"),
   }),
   "/api/v1/inbox": api({ methods: { GET: "read:need-inbox:institution" } }),
-  "/api/v1/applications": api({ methods: { GET: "decide:application:institution" } }),
+  "/api/v1/applications": api({
+    methods: { GET: "decide:application:institution" },
+    lists: { pair: (f) => f.applications, search: "?view=all&pageSize=100" },
+  }),
   "/api/v1/applications/:applicationId": api({ methods: { GET: "decide:application:institution" }, targets: pair((f) => f.applications, "applicationId") }),
   "/api/v1/applications/:applicationId/decision": api({
     methods: { POST: "decide:application:institution" },
@@ -318,6 +348,15 @@ function reach(role: RoleKey, permissions: Perms | "signed-in"): "all" | "author
   if (permissions === "signed-in" || scopes.some((s) => s === "any" || s === "listed")) return "all";
   if (scopes.includes("authorised")) return "authorised";
   return "home";
+}
+
+/** The roles whose home is institution or enterprise A in the fixtures: for them "own" records are A's. */
+const AT_HOME_IN_A: readonly RoleKey[] = ["sme", "bank_admin", "loan_officer"];
+
+/** Whether a list's data names A's record and B's (ids anywhere in it). */
+function listedRecords(data: unknown, pair: { own: string; other: string }): { own: boolean; other: boolean } {
+  const text = JSON.stringify(data ?? null, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return { own: text.includes(pair.own), other: text.includes(pair.other) };
 }
 
 // ─── Calling routes ────────────────────────────────────────────────────────
@@ -381,8 +420,13 @@ async function callApi(module: RouteModule, method: string, token: string | null
   }
   const request = new Request(urlOf(pattern, target), { method, headers, body: method === "GET" ? undefined : JSON.stringify(body ?? {}) });
   const handler = method === "GET" ? module.loader! : module.action!;
-  const result = await run(() => handler({ request, context: routeContext(null), params: target?.params ?? {} } as never));
-  return result;
+  let json: unknown = null;
+  const result = await run(async () => {
+    const response = (await handler({ request, context: routeContext(null), params: target?.params ?? {} } as never)) as Response;
+    json = await response.clone().json().catch(() => null);
+    return response;
+  });
+  return { ...result, data: json };
 }
 
 // ─── The matrix ────────────────────────────────────────────────────────────
@@ -497,6 +541,14 @@ describe("web routes × roles", () => {
         const may = allowed(role, access.loader);
         const result = await callLoader(module, ACTORS[role], route.path, own);
         cell({ route: route.key, who: role, what: "GET own", expected: may ? "200" : "403" }, result, result.status === (may ? 200 : 403), may);
+        if (access.lists && may) {
+          const listed = await callLoader(module, ACTORS[role], route.path, { ...own, search: access.lists.search });
+          const shown = listedRecords(listed.data, access.lists.pair(f));
+          const everything = reach(role, access.loader) === "all";
+          // A's record is expected only of A's own people; anyone else at home elsewhere just must not see B's.
+          const expected = { own: everything || AT_HOME_IN_A.includes(role) ? true : shown.own, other: everything };
+          cell({ route: route.key, who: role, what: "GET list", expected: JSON.stringify(expected) }, listed, listed.status === 200 && shown.own === expected.own && shown.other === expected.other, everything);
+        }
         if (!targets.other) continue;
         const other = await callLoader(module, ACTORS[role], route.path, targets.other);
         const scope = may ? reach(role, access.loader) : null;
@@ -616,6 +668,11 @@ describe("API endpoints × keys", () => {
           if (may) {
             const expected = method === "GET" ? result.status === 200 : result.status !== 401 && result.status !== 403 && result.status < 500;
             cell({ route: route.key, who: kind.name, what: method, expected: method === "GET" ? "200" : "not 401/403" }, result, expected, true);
+            if (method === "GET" && access.lists) {
+              const listed = await callApi(module, "GET", kind.token(), route.path, { ...targets.own, search: access.lists.search });
+              const shown = listedRecords(listed.status === 200 ? listed.data : null, access.lists.pair(f));
+              cell({ route: route.key, who: kind.name, what: "GET list", expected: "own only" }, listed, shown.own && !shown.other, false);
+            }
           } else {
             const status = kind.creator === null ? 401 : 403;
             cell({ route: route.key, who: kind.name, what: method, expected: `${status}, nothing written` }, result, result.status === status && written.length === 0, false, written);
