@@ -1,3 +1,5 @@
+import pg from "pg";
+import { env } from "~/config/env.server";
 import type { Db, Tx } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { EVALUATION_CHUNK, type JobPayload } from "~/jobs/definitions";
@@ -40,7 +42,32 @@ export type ImportOutcome = {
 
 type ValidRow = { line: number; uscc: string; fields: SignalFields };
 
+/** pg_advisory_lock(class, hashtext(batch id)): one run per batch at a time. */
+const IMPORT_RUN_LOCK_CLASS = 7_302_027;
+
+/**
+ * One delivery of a batch at a time: a duplicate (a stalled job run again, the
+ * same job in two workers) waits for the run in progress and then finds the
+ * batch done, instead of validating beside it — two runs at once would each
+ * clear and write the batch's row errors, reporting every bad row twice. The
+ * lock is held by a connection of its own for the whole run (which spans
+ * several transactions); a worker that dies releases it with its connection.
+ */
 export async function runSignalImport(db: Db, batchId: string): Promise<ImportOutcome | { status: "ALREADY_DONE" | "FAILED" }> {
+  const lock = new pg.Client({ connectionString: env.DATABASE_URL });
+  // Losing this connection (a database restart) fails the run's own queries too; it must not crash the worker.
+  lock.on("error", (error) => console.warn(JSON.stringify({ message: "import run lock connection lost", batchId, reason: error.message })));
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1, hashtext($2))", [IMPORT_RUN_LOCK_CLASS, batchId]);
+    return await runSignalImportLocked(db, batchId);
+  } finally {
+    // Ending the session releases the lock.
+    await lock.end().catch(() => undefined);
+  }
+}
+
+async function runSignalImportLocked(db: Db, batchId: string): Promise<ImportOutcome | { status: "ALREADY_DONE" | "FAILED" }> {
   const batch = await db.creditSignalBatch.findUnique({
     where: { id: batchId },
     select: { id: true, kind: true, status: true, format: true, policy: true, source: true, createdById: true, institutionId: true },
