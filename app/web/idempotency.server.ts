@@ -158,14 +158,7 @@ export async function withIdempotency(request: Request, actor: Actor, run: () =>
 
 async function runClaimed(request: Request, run: () => Promise<Response>, claim: { apiKeyId: string; key: string; startedAt: Date }): Promise<Response> {
   const ours = { apiKeyId: claim.apiKeyId, key: claim.key, createdAt: claim.startedAt, status: null };
-  const release = async () => {
-    try {
-      await prisma.apiIdempotencyRecord.deleteMany({ where: ours });
-    } catch (error) {
-      // The claim then expires with its lease; the caller still gets the real answer.
-      console.error(error);
-    }
-  };
+  const release = () => settleClaim("release", () => prisma.apiIdempotencyRecord.deleteMany({ where: ours }));
 
   let response: Response;
   try {
@@ -180,17 +173,55 @@ async function runClaimed(request: Request, run: () => Promise<Response>, claim:
   }
 
   const body = await response.text();
-  try {
-    await prisma.apiIdempotencyRecord.updateMany({
-      where: ours,
-      data: { status: response.status, response: storedResponse(body, response.headers), completedAt: new Date() },
-    });
-  } catch (error) {
-    // The work is done and its answer is the caller's; a retry meets the claim (409) until the lease ends.
-    console.error(error);
-  }
+  const stored = storedResponse(body, response.headers);
+  const completedAt = new Date();
+  await settleClaim("store", () => prisma.apiIdempotencyRecord.updateMany({ where: ours, data: { status: response.status, response: stored, completedAt } }));
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
+
+/**
+ * How long a claim's release or stored answer that the database refused is
+ * retried, in the background. The request that failed is very often failing
+ * because the database is away for a moment (a restart, a failover): its
+ * claim must not then stand for the whole lease, answering every retry of the
+ * client 409 for ten minutes after the database is back.
+ */
+const SETTLE_RETRY_MS = 60_000;
+const SETTLE_BACKOFF_MAX_MS = 2_000;
+
+/**
+ * Writes the end of a claim (its release, or the answer kept for replay):
+ * once now, and if the database refuses, again in the background with
+ * backoff while SETTLE_RETRY_MS lasts — the caller gets its answer at once
+ * either way. Both writes are conditional on the claim still being ours, so
+ * a late one changes nothing another request has claimed since. Past that
+ * time (or if this process ends) the claim expires with its lease.
+ */
+async function settleClaim(what: "release" | "store", write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+    return;
+  } catch (error) {
+    console.error(JSON.stringify({ message: `idempotency ${what} failed; retrying in the background`, reason: reasonOf(error) }));
+  }
+  void (async () => {
+    const deadline = Date.now() + SETTLE_RETRY_MS;
+    let lastError: unknown = null;
+    for (let attempt = 1; Date.now() < deadline; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(SETTLE_BACKOFF_MAX_MS, 250 * attempt)));
+      try {
+        await write();
+        console.log(JSON.stringify({ message: `idempotency ${what} done after retrying`, attempts: attempt + 1 }));
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    console.error(JSON.stringify({ message: `idempotency ${what} abandoned; the claim expires with its lease`, reason: reasonOf(lastError) }));
+  })();
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 /**
  * The response as kept for replay: its exact text and the headers that
