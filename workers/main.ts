@@ -30,6 +30,25 @@ async function runJob(job: Job): Promise<unknown> {
   }
 }
 
+/**
+ * Puts back every schedule Redis no longer has. Schedules live in Redis: one
+ * restarted without persistence (or a failover to an empty replica) loses
+ * them with everything else, and nothing recurring — the postings' safety
+ * net, the imports' resume, the nightly passes — would run again until the
+ * worker restarted. Checked with each heartbeat; an existing schedule is left
+ * as it is (upserting it would move its next run).
+ */
+async function restoreLostSchedules(): Promise<string[]> {
+  const restored: string[] = [];
+  for (const { id, job, repeat, data } of SCHEDULES) {
+    const queue = getQueue(JOBS[job].queue);
+    if (await queue.getJobScheduler(id)) continue;
+    await queue.upsertJobScheduler(id, repeat, { name: JOBS[job].name, data });
+    restored.push(id);
+  }
+  return restored;
+}
+
 async function main(): Promise<void> {
   const workers = Object.values(QUEUES).map(
     (queue) =>
@@ -64,6 +83,8 @@ async function main(): Promise<void> {
   await enqueue("refreshResponseRecords", { reason: "schedule" });
 
   const heartbeat = async () => {
+    const restored = await restoreLostSchedules();
+    if (restored.length > 0) log("schedules restored", { schedules: restored });
     const counts = await getQueue(QUEUES.platform).getJobCounts("waiting", "active", "failed", "delayed");
     await getRedis().set(HEARTBEAT_KEY(env.REDIS_PREFIX), new Date().toISOString(), "EX", 90);
     log("healthy", { queues: Object.values(QUEUES), concurrency: env.WORKER_CONCURRENCY, counts });
