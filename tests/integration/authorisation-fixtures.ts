@@ -10,6 +10,7 @@ import { prisma } from "~/db.server";
 import type { Actor } from "~/domain/access/actor.server";
 import { submitApplication } from "~/domain/applications/submit-application.server";
 import { createApiKey, revokeApiKey } from "~/domain/auth/api-keys.server";
+import { openCreditReport } from "~/domain/consent/open-credit-report.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { raiseObjection } from "~/domain/credit/objections/raise-objection.server";
 import { fileClaim } from "~/domain/fund/claims.server";
@@ -81,6 +82,8 @@ export type Fixtures = {
   tokens: { bankA: string; office: string; revoked: string };
   /** Granted when each enterprise applied: enterprise A's to bank A, enterprise B's to bank B. */
   authorisations: Pair;
+  /** A reading of enterprise A's report by bank A, and of enterprise B's by bank B. */
+  dataAccessLogs: Pair;
   apiKeys: Pair;
   /** Records of B's that a form names in its body rather than in its URL. */
   bodyRecordsOfB: { apiKeyId: string; authorisationId: string; signalId: string };
@@ -227,6 +230,11 @@ export async function buildFixtures(): Promise<Fixtures> {
   const authorisationOfA = await prisma.authorisation.findFirstOrThrow({ where: { enterpriseId: enterprises.own, institutionId: bankA } });
   const authorisationOfB = await prisma.authorisation.findFirstOrThrow({ where: { enterpriseId: enterprises.other, institutionId: bankB } });
   const apiKeyOfB = await createApiKey({ actor: bankBAdmin, name: "乙行信贷系统", ip: null });
+  const readReport = async (bank: Actor, enterpriseId: string) => {
+    await openCreditReport({ actor: bank, enterpriseId, ip: null });
+    return (await prisma.dataAccessLog.findFirstOrThrow({ where: { enterpriseId, userId: bank.userId }, orderBy: { at: "desc" } })).id;
+  };
+  const dataAccessLogs = { own: await readReport(actors.bank_admin, enterprises.own), other: await readReport(bankBAdmin, enterprises.other) };
 
   return {
     bankA,
@@ -254,6 +262,7 @@ export async function buildFixtures(): Promise<Fixtures> {
     batches,
     tokens,
     authorisations: { own: authorisationOfA.id, other: authorisationOfB.id },
+    dataAccessLogs,
     apiKeys: { own: apiKeyOfA.id, other: apiKeyOfB.id },
     bodyRecordsOfB: { apiKeyId: apiKeyOfB.id, authorisationId: authorisationOfB.id, signalId: objectionB.signalId },
   };

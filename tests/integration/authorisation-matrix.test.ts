@@ -21,6 +21,9 @@ import { grantAuthorisation } from "~/domain/consent/grant-authorisation.server"
 import { revokeAuthorisation } from "~/domain/consent/revoke-authorisation.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { closeQueues } from "~/jobs/enqueue.server";
+import { ApplicationCommandFormSchema } from "~/schemas/applications";
+import { ClaimCommandFormSchema } from "~/schemas/claims";
+import { ProductTransitionSchema } from "~/schemas/products";
 import { rematchNeeds } from "~/domain/matching/rematch.server";
 import * as creditReport from "~/routes/app/credit-report";
 import * as creditPage from "~/routes/app/credit";
@@ -145,8 +148,8 @@ const ACCESS: Record<string, Access> = {
     action: ["manage:authorisation:own"],
     crossBody: (f) => ({ intent: "revoke", authorisationId: f.bodyRecordsOfB.authorisationId }),
   }),
-  "/app/data-access": page({ loader: ["read:data-access-log:own"] }),
-  "/app/data-access-log": page({ loader: ["read:data-access-log:any"] }),
+  "/app/data-access": page({ loader: ["read:data-access-log:own"], lists: { pair: (f) => f.dataAccessLogs, search: "?pageSize=100" } }),
+  "/app/data-access-log": page({ loader: ["read:data-access-log:any"], lists: { pair: (f) => f.dataAccessLogs, search: "?pageSize=100" } }),
   "/app/signal-imports": page({
     loader: ["import:credit-signal:any"],
     action: ["import:credit-signal:any"],
@@ -477,6 +480,14 @@ describe("the access table", () => {
       missingFromTable: [],
       notInRoutes: [],
     });
+  });
+
+  it("lists every intent of the actions that dispatch on one, as their form schemas define them", () => {
+    const intentsOf = (schema: { options: readonly { shape: { intent: { value: unknown } } }[] }) => schema.options.map((o) => String(o.shape.intent.value)).sort();
+    const tableIntents = (route: string) => Object.keys((ACCESS[route] as PageAccess).intents ?? {}).sort();
+    expect(tableIntents("/app/applications/:applicationId")).toEqual(intentsOf(ApplicationCommandFormSchema));
+    expect(tableIntents("/app/claims/:claimId")).toEqual(intentsOf(ClaimCommandFormSchema));
+    expect(tableIntents("/app/products/:productId")).toEqual(intentsOf(ProductTransitionSchema));
   });
 
   it("states real permissions, and every API permission a key may carry", () => {
