@@ -6,9 +6,6 @@
  * A second case kills it in the middle of a drain: after the events were
  * claimed, before the index was written.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
@@ -16,7 +13,13 @@ import { recordSearchChange } from "~/domain/outbox/search-outbox.server";
 import { createPostgresSearchIndex } from "~/domain/search/postgres-search.server";
 import { HEARTBEAT_KEY } from "~/jobs/definitions";
 import { getRedis } from "~/redis.server";
-import { ROOT } from "../../scripts/lib/db-admin";
+import {
+  startWorker as startWorkerProcess,
+  stopAllProcesses as stopAll,
+  stopProcess as stopWorker,
+  waitFor,
+  type ManagedProcess as WorkerProcess,
+} from "../../scripts/reliability/lib/processes";
 import { makeInstitution, makeProduct, makeUser, uniqueSuffix } from "../helpers";
 
 const search = createPostgresSearchIndex(prisma);
@@ -24,86 +27,9 @@ const find = async (q: string) => (await search.search("products", { q, page: 1,
 
 /** The worker's connections carry this name (PGAPPNAME), so the test can watch them in pg_stat_activity. */
 const WORKER_APP_NAME = `xyd-crash-worker-${uniqueSuffix()}`;
-// tsx as a loader in the one node process: `tsx workers/main.ts` runs the worker in a child process that a SIGKILL would not reach.
-const TSX_LOADER = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const STARTUP_MS = 90_000;
 const INDEXED_MS = 90_000;
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
-type WorkerProcess = { child: ChildProcess; output: string[]; exited: Promise<Exit> };
-const running = new Set<WorkerProcess>();
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function outputTail(worker: WorkerProcess | undefined): string {
-  return worker ? `\nworker output (last lines):\n${worker.output.slice(-30).join("\n")}` : "";
-}
-
-/** Spawns the worker with this test file's environment and waits for its "started" log line. */
-async function startWorker(): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, "workers/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, SEARCH_BACKEND: "postgres", PGAPPNAME: WORKER_APP_NAME },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const worker: WorkerProcess = { child, output, exited };
-  running.add(worker);
-  void exited.then(() => running.delete(worker));
-
-  let started!: () => void;
-  const isStarted = new Promise<void>((resolve) => (started = resolve));
-  const collect = (stream: NodeJS.ReadableStream | null, label: string) => {
-    let rest = "";
-    stream?.setEncoding("utf8");
-    stream?.on("data", (chunk: string) => {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) {
-        output.push(`${label} ${line}`);
-        if (label === "out" && line.includes('"message":"started"')) started();
-      }
-    });
-  };
-  collect(child.stdout, "out");
-  collect(child.stderr, "err");
-
-  const outcome = await Promise.race([
-    isStarted.then(() => "started" as const),
-    exited.then((e) => `exited (code ${e.code}, signal ${e.signal})`),
-    sleep(STARTUP_MS).then(() => `not started within ${STARTUP_MS / 1000} s`),
-  ]);
-  if (outcome !== "started") {
-    await stopWorker(worker, "SIGKILL");
-    throw new Error(`worker ${outcome}${outputTail(worker)}`);
-  }
-  return worker;
-}
-
-/** Sends the signal and waits for the process to end (SIGKILL after a minute if a SIGTERM was not enough). */
-async function stopWorker(worker: WorkerProcess, signal: NodeJS.Signals): Promise<Exit> {
-  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill(signal);
-  const exit = await Promise.race([worker.exited, sleep(60_000).then(() => null)]);
-  if (exit) return exit;
-  worker.child.kill("SIGKILL");
-  await worker.exited;
-  throw new Error(`worker did not stop within 60 s of ${signal}${outputTail(worker)}`);
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((w) => stopWorker(w, "SIGTERM").catch(() => undefined)));
-}
-
-/** Polls until the probe holds, for at most timeoutMs. */
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, worker?: WorkerProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}${outputTail(worker)}`);
-    await sleep(250);
-  }
-}
+const startWorker = () => startWorkerProcess({ appName: WORKER_APP_NAME });
 
 /** The worker's open connections to this test's database, and what each is doing. */
 async function workerBackends() {
