@@ -44,13 +44,25 @@ export type RebuildResult = RematchResult & {
   phases: { rankAndCopyMs: number; indexesMs: number; swapMs: number };
 };
 
+/**
+ * A connection of the pass's own. One the server ends while it sits idle (a
+ * database restart, a failover, an administrator) emits 'error'; with no
+ * listener that would end the whole worker process. The pass instead fails at
+ * its next statement, its half-built table is dropped, and its job is retried.
+ */
+function connectionKeepingTheProcess(): pg.Client {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  client.on("error", (error) => console.warn(JSON.stringify({ message: "full re-match lost a database connection", reason: error.message })));
+  return client;
+}
+
 export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<RebuildResult> {
   const started = Date.now();
   const phases = { rankAndCopyMs: 0, indexesMs: 0, swapMs: 0 };
   const asOf = options.asOf ?? platformToday();
   await registerModel(db);
   const result: RematchResult = { needs: 0, ranked: 0, eligiblePairs: 0, keptRows: 0, pairsChecked: 0 };
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  const client = connectionKeepingTheProcess();
   await client.connect();
   const writers: pg.Client[] = [];
   try {
@@ -66,7 +78,7 @@ export async function rematchAll(db: Db, options: RebuildOptions = {}): Promise<
     await client.query("CREATE TABLE matches_next (LIKE matches INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
     await client.query("CREATE TABLE need_rankings_next (LIKE need_rankings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
     for (let i = 0; i < STREAMS; i++) {
-      const writer = new pg.Client({ connectionString: env.DATABASE_URL });
+      const writer = connectionKeepingTheProcess();
       await writer.connect();
       writers.push(writer);
     }
