@@ -107,7 +107,7 @@ export async function prepareAccounts(tx: Tx, specs: readonly AccountSpec[]): Pr
 export type SubmitResult = { committed: number; failed: { transferId: string; status: string }[]; busy?: boolean };
 
 /** Serialises submitters: a transfer is never sent before the accounts it names were created. */
-const SUBMIT_LOCK_KEY = 0x5842_4c47; // "XBLG"
+export const SUBMIT_LOCK_KEY = 0x5842_4c47; // "XBLG"
 
 /** Creates the prepared accounts in the ledger (`created` or `exists`), in batches, under the submit lock. */
 async function submitAccounts(tx: Tx, ledger: Ledger): Promise<{ failed: { accountId: string; status: string }[] }> {
