@@ -50,12 +50,20 @@ export function markdownTable(header: string[], rows: string[][], align: ("l" | 
   return [line(header), line(align.map((a) => (a === "r" ? "---:" : "---"))), ...rows.map(line)];
 }
 
-/** Replaces (or appends) the section whose first line is `title` ("## …") with `section`. */
-export function writeBenchmarkSection(title: string, section: string): void {
+/**
+ * Replaces the section whose first line is `title` ("## …") with `section`; a
+ * section not there yet is appended, or with `first` put before every other
+ * section (right after the intro: where the summary of them all belongs).
+ */
+export function writeBenchmarkSection(title: string, section: string, options: { first?: boolean } = {}): void {
   const existing = existsSync(DOC) ? readFileSync(DOC, "utf8") : INTRO;
   const start = existing.indexOf(`${title}\n`);
+  const nextHeading = existing.indexOf("\n## ");
+  const firstSection = existing.startsWith("## ") ? 0 : nextHeading < 0 ? -1 : nextHeading + 1;
   let next: string;
-  if (start < 0) {
+  if (start < 0 && options.first && firstSection >= 0) {
+    next = `${existing.slice(0, firstSection)}${section.trimEnd()}\n\n${existing.slice(firstSection)}`;
+  } else if (start < 0) {
     next = `${existing.trimEnd()}\n\n${section}`;
   } else {
     const after = existing.indexOf("\n## ", start + title.length);
@@ -63,6 +71,21 @@ export function writeBenchmarkSection(title: string, section: string): void {
   }
   writeFileSync(DOC, `${next.trimEnd()}\n`);
   console.log(`\nwrote "${title}" in docs/BENCHMARKS.md`);
+}
+
+/** The sections of docs/BENCHMARKS.md in document order: each "## " title with the text up to the next one. */
+export function readBenchmarkSections(): { title: string; body: string }[] {
+  if (!existsSync(DOC)) return [];
+  const text = readFileSync(DOC, "utf8");
+  const sections: { title: string; body: string }[] = [];
+  // A "## " inside a fenced block (a printed summary) is text, not a section.
+  let fenced = false;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("```")) fenced = !fenced;
+    if (!fenced && line.startsWith("## ")) sections.push({ title: line, body: "" });
+    else if (sections.length > 0) sections[sections.length - 1]!.body += `${line}\n`;
+  }
+  return sections;
 }
 
 /**
