@@ -1,8 +1,9 @@
 /**
  * `npm test`: typecheck, unit and integration tests (Vitest, against the real
- * PostgreSQL and Redis, one database per test file), production build, and
- * end-to-end tests (Playwright in Debian's Chromium). Ends with one line
- * "N passed, N failed" summing both runners.
+ * PostgreSQL and Redis, one database per test file), production build, the
+ * service-restart scenario (Redis and PostgreSQL restarted under load, on
+ * servers of its own), and end-to-end tests (Playwright in Debian's Chromium).
+ * Ends with one line "N passed, N failed" summing them.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -53,6 +54,11 @@ if (ok) {
 }
 const built = ok && step("production build", bin("react-router"), ["build"]);
 if (built) {
+  // Redis and PostgreSQL restarted under load (private servers of its own): one scenario, counted as one test.
+  const restart = step("service restart under load", process.execPath, [bin("tsx"), "scripts/reliability/service-restart.ts"]);
+  ok = ok && restart;
+  if (restart) passed += 1;
+  else failed += 1;
   const e2e = step("end-to-end tests", bin("playwright"), ["test"]);
   ok = ok && e2e;
   if (existsSync(join(results, "e2e.json"))) {
