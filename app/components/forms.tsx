@@ -5,14 +5,35 @@ import { useTranslation } from "react-i18next";
 import { useRouteLoaderData } from "react-router";
 import type { loader as rootLoader } from "~/root";
 
-/** Turns an error message key ("uscc.length|{\"length\":16}") into text in the user's language. */
+/**
+ * Turns an error message key ("uscc.length|{\"length\":16}") into text in the
+ * user's language. A message that is not one of ours (zod's own text, which
+ * may itself contain "|") reads as the generic "invalid" instead of breaking
+ * the page.
+ */
 export function translateError(t: TFunction, message: string | undefined): string | undefined {
   if (!message) return undefined;
-  const [key, params] = message.split("|", 2) as [string, string | undefined];
-  const values = params ? (JSON.parse(params) as Record<string, unknown>) : {};
-  const text = t(`errors.${key}`, values);
-  return text === `errors.${key}` ? t("errors.invalid") : text;
+  const bar = message.indexOf("|");
+  const key = bar < 0 ? message : message.slice(0, bar);
+  let values: Record<string, unknown> = {};
+  if (bar >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(message.slice(bar + 1));
+      if (!parsed || typeof parsed !== "object") return t("errors.invalid");
+      values = parsed as Record<string, unknown>;
+    } catch {
+      return t("errors.invalid");
+    }
+  }
+  // Our keys are dotted words; anything else (zod's "Invalid input: expected …") would be read by
+  // i18next as "namespace:key" and come back as the English text itself.
+  if (!MESSAGE_KEY.test(key)) return t("errors.invalid");
+  const text = t(`errors.${key}`, { ...values, defaultValue: MISSING });
+  return text === MISSING || typeof text !== "string" ? t("errors.invalid") : text;
 }
+
+const MESSAGE_KEY = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+const MISSING = "\u0000missing";
 
 /** The CSRF token every form must carry (checked by the root middleware). */
 export function CsrfInput() {
