@@ -576,6 +576,7 @@ export const en: Messages = {
     backHome: "Back to the home page",
     required: "Please fill this in",
     tooLong: "Too long",
+    invalidCharacters: "Contains characters that cannot be stored (such as NUL or a broken emoji); please remove them",
     tooShort: "Too short",
     invalid: "Invalid format",
     invalidDate: "Enter a date as YYYY-MM-DD",

@@ -573,6 +573,7 @@ export const zhCN = {
     backHome: "返回首页",
     required: "请填写此项",
     tooLong: "内容过长",
+    invalidCharacters: "含有无法保存的字符（如空字符 NUL 或残缺的表情符号），请删除后重试",
     tooShort: "内容过短",
     invalid: "格式不正确",
     invalidDate: "请输入 YYYY-MM-DD 格式的日期",

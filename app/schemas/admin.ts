@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { ROLE_KEYS } from "~/domain/access/permissions";
-import { mobilePhoneField, passwordField, regionCodeField, requiredText, usernameField } from "./fields";
+import { mobilePhoneField, passwordField, regionCodeField, requiredText, firstCodePoints, storableSearchText, usernameField } from "./fields";
 
 export const CreateUserSchema = z.object({
   username: usernameField,
   displayName: requiredText(50),
-  phone: z.union([z.literal("").transform(() => undefined), mobilePhoneField]).optional(),
+  phone: z.union([z.literal("").transform(() => undefined), mobilePhoneField], { error: "invalidPhone" }).optional(),
   roleKey: z.enum(ROLE_KEYS, { error: "invalidChoice" }),
   institutionId: z.string({ error: "invalidChoice" }).uuid({ error: "invalidChoice" }),
   password: passwordField,
@@ -30,7 +30,7 @@ export const ListQuerySchema = z.object({
   pageSize: z.coerce.number().int().refine((n) => [10, 20, 50, 100].includes(n)).catch(20),
   q: z
     .string()
-    .transform((v) => v.normalize("NFKC").trim().slice(0, 100))
+    .transform((v) => firstCodePoints(storableSearchText(v.normalize("NFKC")).trim(), 100))
     .optional()
     .catch(undefined),
 });

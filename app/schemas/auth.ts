@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   enterpriseSizeField,
   industryCodeField,
+  isStorableText,
   mobilePhoneField,
   mustBeCheckedField,
   passwordField,
@@ -14,7 +15,7 @@ import {
 } from "./fields";
 
 export const SignInSchema = z.object({
-  username: z.string({ error: "required" }).trim().min(1, { error: "required" }).max(64, { error: "tooLong" }),
+  username: z.string({ error: "required" }).trim().min(1, { error: "required" }).max(64, { error: "tooLong" }).refine(isStorableText, { error: "invalidCharacters" }),
   password: z.string({ error: "required" }).min(1, { error: "required" }).max(128, { error: "passwordTooLong" }),
   redirectTo: z.string().max(512).optional(),
 });

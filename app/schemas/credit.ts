@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SIGNAL_KINDS } from "~/domain/credit/signal-kinds";
-import { calendarDateField, requiredText } from "./fields";
+import { calendarDateField, isStorableText, requiredText } from "./fields";
 
 /** What a bank may see under an authorisation. */
 export const AUTHORISATION_SCOPES = ["CREDIT_REPORT", "SIGNALS", "CONTACT"] as const;
@@ -38,7 +38,7 @@ export const GrantAuthorisationSchema = z.object({
   note: z
     .string()
     .transform((v) => v.normalize("NFKC").trim())
-    .pipe(z.string().max(200, { error: "tooLong" }))
+    .pipe(z.string().max(200, { error: "tooLong" }).refine(isStorableText, { error: "invalidCharacters" }))
     .optional(),
   expiresOn: calendarDateField,
 });

@@ -11,12 +11,36 @@ export function messageKey(key: string, params?: Record<string, string | number>
   return params && Object.keys(params).length > 0 ? `${key}|${JSON.stringify(params)}` : key;
 }
 
+/**
+ * Characters text cannot be stored with: PostgreSQL refuses NUL in text (the
+ * write would fail as a server error), and a lone UTF-16 surrogate has no
+ * UTF-8 form (the driver would silently store U+FFFD instead).
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
+
+/** Whether the text can be stored as typed (see UNSTORABLE). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
+/** Search text from a URL: what cannot be stored or searched for is dropped rather than failing the page. */
+export function storableSearchText(text: string): string {
+  return text.replace(UNSTORABLE_ALL, "");
+}
+
+/** At most `max` characters, never cutting an emoji's surrogate pair in half. */
+export function firstCodePoints(text: string, max: number): string {
+  return text.length <= max ? text : [...text].slice(0, max).join("").trimEnd();
+}
+
 export const requiredText = (max: number) =>
   z
     .string({ error: "required" })
     .trim()
     .min(1, { error: "required" })
-    .max(max, { error: "tooLong" });
+    .max(max, { error: "tooLong" })
+    .refine(isStorableText, { error: "invalidCharacters" });
 
 export const usccField = z.string({ error: "uscc.empty" }).transform((input, ctx) => {
   const result = parseUscc(input);
@@ -153,7 +177,11 @@ export const linesField = (maxItems: number, maxLength: number) =>
         .map((line) => line.trim())
         .filter((line) => line !== ""),
     )
-    .pipe(z.array(z.string().max(maxLength, { error: "lineTooLong" })).max(maxItems, { error: "tooMany" }));
+    .pipe(
+      z
+        .array(z.string().max(maxLength, { error: "lineTooLong" }).refine(isStorableText, { error: "invalidCharacters" }))
+        .max(maxItems, { error: "tooMany" }),
+    );
 
 /** Optional free text, NFKC-normalised and trimmed. */
 export const optionalText = (max: number) =>
@@ -162,7 +190,8 @@ export const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ?? "").normalize("NFKC").trim())
     // A refinement, not a pipe: conform's empty-field coercion would reach a piped string schema as undefined.
-    .refine((v) => [...v].length <= max, { error: "tooLong" });
+    .refine((v) => [...v].length <= max, { error: "tooLong" })
+    .refine(isStorableText, { error: "invalidCharacters" });
 
 /** A URL's query as an object: a repeated parameter becomes an array (for zod). */
 export function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {

@@ -5,10 +5,12 @@ import { INDUSTRY_CODE_PATTERN } from "~/domain/reference/industries";
 import { REGION_CODES } from "~/domain/reference/regions";
 import {
   calendarDateField,
+  firstCodePoints,
   listField,
   messageKey,
   percentToBpsField,
   requiredText,
+  storableSearchText,
   wholeNumberField,
   yuanToFenField,
 } from "./fields";
@@ -107,7 +109,7 @@ const SearchFields = z.object({
     .string()
     .optional()
     .catch(undefined)
-    .transform((v) => (v ?? "").normalize("NFKC").trim().slice(0, 100)),
+    .transform((v) => firstCodePoints(storableSearchText((v ?? "").normalize("NFKC")).trim(), 100)),
   region: keptValues(inSet(REGION_CODES)),
   industry: keptValues((v) => INDUSTRY_CODE_PATTERN.test(v)),
   size: keptValues(inSet(NEED_SIZES)),

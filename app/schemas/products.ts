@@ -8,10 +8,12 @@ import {
   lenient,
   linesField,
   listField,
+  MAX_AMOUNT_FEN,
   optionalText,
   percentToBpsField,
   regionCodeField,
   requiredText,
+  storableSearchText,
   wholeNumberField,
   yuanToFenField,
 } from "./fields";
@@ -100,7 +102,12 @@ const wanToFenField = z.string().transform((input, ctx) => {
     ctx.addIssue({ code: "custom", message: "invalidMoney" });
     return z.NEVER;
   }
-  return (BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))) * 10_000n;
+  const fen = (BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))) * 10_000n;
+  if (fen > MAX_AMOUNT_FEN) {
+    ctx.addIssue({ code: "custom", message: "moneyTooLarge" });
+    return z.NEVER;
+  }
+  return fen;
 });
 
 export const SUPERMARKET_SORTS = ["relevance", "rate", "amount", "term", "newest"] as const;
@@ -119,7 +126,7 @@ const list = <T extends z.ZodType>(item: T) =>
  * keep the products whose ranges cover that.
  */
 export const SupermarketQuerySchema = z.object({
-  q: z.string().trim().max(100).catch("").default(""),
+  q: z.string().transform(storableSearchText).pipe(z.string().trim().max(100)).catch("").default(""),
   bank: list(z.string().uuid()),
   type: list(choice(PRODUCT_TYPES)),
   guarantee: list(choice(GUARANTEE_TYPES)),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { APPLICATION_STATUSES, APPLICATION_VIEWS, DECLINE_REASONS } from "~/domain/applications/lifecycle";
+import { isStorableText } from "~/schemas/fields";
 import { REPAYMENT_METHODS } from "~/schemas/products";
 import { bpsSchema, DaySchema, FenAmountSchema, FenSchema, InstantSchema, intSchema, orRequired, pageOf, PaginationQuerySchema } from "./common";
 
@@ -13,6 +14,7 @@ import { bpsSchema, DaySchema, FenAmountSchema, FenSchema, InstantSchema, intSch
 const note = z
   .string({ error: orRequired("tooLong") })
   .max(500, { error: "tooLong" })
+  .refine(isStorableText, { error: "invalidCharacters" })
   .optional()
   .meta({ description: "Shown to the enterprise (at most 500 characters)" });
 const bankReference = z
@@ -20,6 +22,7 @@ const bankReference = z
   .trim()
   .min(1)
   .max(64, { error: "tooLong" })
+  .refine(isStorableText, { error: "invalidCharacters" })
   .optional()
   .meta({ description: "The bank's own reference (loan number, transaction number), at most 64 characters" });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CREDIT_GRADES } from "~/domain/credit/scorecard/params";
 import { TAX_GRADES } from "~/domain/credit/scorecard/snapshot";
 import { SCENARIO_TAG_CODES } from "~/domain/reference/product-tags";
-import { enterpriseSizeField, industryCodeField, MAX_RATE_BPS, regionCodeField } from "~/schemas/fields";
+import { enterpriseSizeField, industryCodeField, isStorableText, MAX_RATE_BPS, regionCodeField } from "~/schemas/fields";
 import {
   GUARANTEE_TYPES,
   PRODUCT_LIMITS,
@@ -37,7 +37,7 @@ const choices = <T extends z.ZodType>(item: T, bounds: { min?: number; max: numb
     .min(bounds.min ?? 0, { error: "chooseAtLeastOne" })
     .max(bounds.max, { error: "tooMany" });
 
-const text = (max: number) => z.string({ error: orRequired("required") }).max(max, { error: "tooLong" });
+const text = (max: number) => z.string({ error: orRequired("required") }).max(max, { error: "tooLong" }).refine(isStorableText, { error: "invalidCharacters" });
 
 /** The form field each API field is checked as (where the names differ). */
 const FORM_FIELD: Record<string, string> = { minAmount: "minAmountFen", maxAmount: "maxAmountFen", minRate: "minRateBps", maxRate: "maxRateBps" };
@@ -77,7 +77,7 @@ export const ProductUpsertBodySchema = z
     redListRateDiscountBps: bpsSchema(0, PRODUCT_LIMITS.maxRedListDiscountBps).default(0),
     redListLimitUpliftPercent: intSchema(0, PRODUCT_LIMITS.maxRedListUpliftPercent).default(0),
     requiredMaterials: z
-      .array(z.string({ error: "invalid" }).regex(/^[^\r\n]*$/, { error: "invalid" }).max(PRODUCT_LIMITS.maxMaterialLength, { error: "lineTooLong" }))
+      .array(z.string({ error: "invalid" }).regex(/^[^\r\n]*$/, { error: "invalid" }).max(PRODUCT_LIMITS.maxMaterialLength, { error: "lineTooLong" }).refine(isStorableText, { error: "invalidCharacters" }))
       .max(PRODUCT_LIMITS.maxMaterials, { error: "tooMany" })
       .default([]),
     responseDeadlineWorkingDays: intSchema(1, PRODUCT_LIMITS.maxResponseDays),
