@@ -647,6 +647,7 @@ export const en: Messages = {
     },
     consent: {
       scopeRequired: "Choose at least one scope",
+      reportScopeRequired: "Include the credit evaluation: the other scopes only add sections to it",
       expiryInPast: "The expiry date must be after today",
       expiryTooFar: "An authorisation can last at most {{days}} days",
       notABank: "Choose an active bank",

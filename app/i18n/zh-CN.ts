@@ -644,6 +644,7 @@ export const zhCN = {
     },
     consent: {
       scopeRequired: "请至少选择一项授权范围",
+      reportScopeRequired: "请包含“信用评价”：其他授权范围只是在其基础上增加内容",
       expiryInPast: "到期日须晚于今天",
       expiryTooFar: "授权期限最长 {{days}} 天",
       notABank: "请选择一家正常营业的银行",

@@ -3,11 +3,12 @@ import { z } from "zod";
 import type { Route } from "./+types/locale";
 import { prisma } from "~/db.server";
 import { LOCALES } from "~/i18n/i18n";
+import { redirectPathField } from "~/schemas/fields";
 import { actorContext } from "~/web/context";
 import { localeCookie } from "~/web/locale.server";
 import { safeRedirectPath } from "~/web/request.server";
 
-const LocaleSchema = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().max(512).optional() });
+const LocaleSchema = z.object({ locale: z.enum(LOCALES), redirectTo: redirectPathField });
 
 /** Sets the interface language (cookie, and the user's preference when signed in). */
 export async function action({ request, context }: Route.ActionArgs) {

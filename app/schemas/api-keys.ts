@@ -5,7 +5,11 @@ export const API_KEY_NAME_MAX = 50;
 
 /** The create-key form: only a name; what the key may do follows from the creator's role. */
 export const CreateApiKeySchema = z.object({
-  name: requiredText(API_KEY_NAME_MAX).transform((v) => v.normalize("NFKC")),
+  // Normalised before it is trimmed: NFKC can turn a character into a space and a combining mark.
+  name: z
+    .string({ error: "required" })
+    .transform((v) => v.normalize("NFKC"))
+    .pipe(requiredText(API_KEY_NAME_MAX)),
 });
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeySchema>;
 

@@ -7,6 +7,7 @@ import {
   mustBeCheckedField,
   passwordField,
   pastCalendarDateField,
+  redirectPathField,
   regionCodeField,
   requiredText,
   usccField,
@@ -16,8 +17,12 @@ import {
 
 export const SignInSchema = z.object({
   username: z.string({ error: "required" }).trim().min(1, { error: "required" }).max(64, { error: "tooLong" }).refine(isStorableText, { error: "invalidCharacters" }),
-  password: z.string({ error: "required" }).min(1, { error: "required" }).max(128, { error: "passwordTooLong" }),
-  redirectTo: z.string().max(512).optional(),
+  password: z
+    .string({ error: "required" })
+    .min(1, { error: "required" })
+    .max(128, { error: "passwordTooLong" })
+    .refine(isStorableText, { error: "invalidCharacters" }),
+  redirectTo: redirectPathField,
 });
 
 export const RegisterEnterpriseSchema = z

@@ -33,7 +33,9 @@ export const GrantAuthorisationSchema = z.object({
   institutionId: z.string({ error: "invalidChoice" }).uuid({ error: "invalidChoice" }),
   scopes: z
     .array(z.enum(AUTHORISATION_SCOPES, { error: "invalidChoice" }), { error: "consent.scopeRequired" })
-    .min(1, { error: "consent.scopeRequired" }),
+    .min(1, { error: "consent.scopeRequired" })
+    // The other scopes add sections to the report: without it the bank could open nothing.
+    .refine((scopes) => scopes.includes("CREDIT_REPORT"), { error: "consent.reportScopeRequired" }),
   purpose: z.enum(AUTHORISATION_PURPOSES, { error: "invalidChoice" }),
   note: z
     .string()

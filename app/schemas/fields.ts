@@ -24,6 +24,20 @@ export function isStorableText(text: string): boolean {
   return !UNSTORABLE.test(text);
 }
 
+/**
+ * A value as PostgreSQL can keep it, for text the platform records rather
+ * than refuses (an audit summary, the cell a CSV row error names): each NUL or
+ * lone surrogate, in strings, keys and nested values, becomes U+FFFD.
+ */
+export function storableValue<T>(value: T): T {
+  if (typeof value === "string") return value.replace(UNSTORABLE_ALL, "\ufffd") as T;
+  if (Array.isArray(value)) return value.map(storableValue) as T;
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [storableValue(k), storableValue(v)])) as T;
+  }
+  return value;
+}
+
 /** Search text from a URL: what cannot be stored or searched for is dropped rather than failing the page. */
 export function storableSearchText(text: string): string {
   return text.replace(UNSTORABLE_ALL, "");
@@ -56,10 +70,23 @@ export const usernameField = z
   .regex(/^[A-Za-z0-9_.@-]{3,64}$/, { error: "invalidUsername" })
   .transform((v) => v.toLowerCase());
 
+/**
+ * A password is kept as typed (never trimmed) but must be storable text too:
+ * the hash is taken of its UTF-8 bytes, where every lone surrogate becomes the
+ * same U+FFFD, so two different passwords would hash alike.
+ */
 export const passwordField = z
   .string({ error: "required" })
   .min(10, { error: "passwordTooShort" })
-  .max(128, { error: "passwordTooLong" });
+  .max(128, { error: "passwordTooLong" })
+  .refine(isStorableText, { error: "invalidCharacters" });
+
+/**
+ * Where a form returns to afterwards, from a hidden field: a path of storable
+ * text or nothing (the caller falls back to its default), never a refusal the
+ * user could not see or correct.
+ */
+export const redirectPathField = z.string().max(512).refine(isStorableText).optional().catch(undefined);
 
 export const mobilePhoneField = z
   .string({ error: "required" })

@@ -37,7 +37,11 @@ export function requirePermission(request: Request, context: ContextReader, ...p
 /** Only same-site relative paths, so sign-in cannot be turned into an open redirect. */
 export function safeRedirectPath(value: string | null | undefined, fallback = "/app"): string {
   if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  return value;
+  // Read as a browser would (it drops tabs and newlines, so "/\t/host" is "//host"); the answer is
+  // percent-encoded, as a Location header must be.
+  const base = "http://same-site.invalid";
+  const url = new URL(value, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : fallback;
 }
 
 /** Parses a submitted form with its schema (the same the browser uses). */

@@ -113,6 +113,19 @@ describe("credit signal import", () => {
     expect(errors.map((e) => e.code).sort()).toEqual(["import.missingColumn", "import.unknownColumn"]);
   });
 
+  it("a NUL or lone surrogate in a header or cell is named in the row error as U+FFFD instead of failing the import", async () => {
+    const finance = await makeActor("finance_office");
+    const a = await makeEnterprise();
+    const csv = `uscc,year,grade,as_of,col\u0000our\n${a.uscc},2024,A\u0000\ud800,2025-04-30,x\n`;
+    const { batch, errors } = await importCsv(finance, "TAX_GRADE", csv, "VALID_ROWS");
+    expect(batch.status).toBe("REJECTED");
+    expect(errors.map((e) => [e.code, e.column])).toEqual([["import.unknownColumn", "col\ufffdour"]]);
+    const { batch: cells, errors: cellErrors } = await importCsv(finance, "TAX_GRADE", `uscc,year,grade,as_of\n${a.uscc},2024,A\u0000,2025-04-30\n`, "VALID_ROWS");
+    expect(cells).toMatchObject({ status: "REJECTED", rowsAccepted: 0, rowsRejected: 1 });
+    expect(cellErrors.map((e) => [e.code, e.column])).toEqual([["import.invalidChoice", "grade"]]);
+    expect(JSON.stringify(cellErrors.map((e) => e.params))).not.toMatch(/\\u0000/);
+  });
+
   it("re-importing the same content changes nothing and says so; changed content touches only changed facts", async () => {
     const finance = await makeActor("finance_office");
     const [a, b] = [await makeEnterprise(), await makeEnterprise()];

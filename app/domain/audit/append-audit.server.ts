@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Tx } from "~/db.server";
+import { storableValue } from "~/schemas/fields";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -42,16 +43,6 @@ export function auditRecordHash(prevHash: string, record: Omit<AuditEntry, "summ
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
-/** Text as jsonb keeps it: no NUL, no lone surrogates (each becomes U+FFFD rather than failing the change it records). */
-function storable(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-  if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [storable(k) as string, storable(v)]));
-  }
-  return value;
-}
-
 const AUDIT_LOCK_KEY = 7_310_001; // pg_advisory_xact_lock key that serialises appends
 
 /**
@@ -65,7 +56,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const at = new Date();
   // Stored as PostgreSQL keeps them, so what is hashed is what is read back: uuids in lower case, and text
   // without NUL or lone surrogates (which jsonb refuses) — replaced by U+FFFD rather than failing the change.
-  const summary = JSON.parse(canonicalJson(storable(entry.summary ?? {}))) as object;
+  const summary = JSON.parse(canonicalJson(storableValue(entry.summary ?? {}))) as object;
   const actors = {
     actorUserId: entry.actorUserId?.toLowerCase() ?? null,
     actorInstitutionId: entry.actorInstitutionId?.toLowerCase() ?? null,

@@ -3,6 +3,7 @@ import { env } from "~/config/env.server";
 import type { Db, Tx } from "~/db.server";
 import { appendAudit } from "~/domain/audit/append-audit.server";
 import { EVALUATION_CHUNK, type JobPayload } from "~/jobs/definitions";
+import { storableValue } from "~/schemas/fields";
 import { SIGNAL_DEFINITIONS, isSignalKind, type SignalFields } from "../signal-kinds";
 import { readCsvRows, readJsonRows, validateRow, type ReadEvent, type RowError } from "./read-rows.server";
 
@@ -115,7 +116,8 @@ async function runSignalImportLocked(db: Db, batchId: string): Promise<ImportOut
     if (errorBuffer.length === 0) return;
     const chunk = errorBuffer.splice(0, errorBuffer.length);
     await db.creditSignalBatchError.createMany({
-      data: chunk.map((e) => ({ batchId, line: e.line, column: e.column, code: e.code, params: e.params })),
+      // The cell or header a row error quotes is the file's own text: kept readable, never failing the import on a NUL.
+      data: chunk.map((e) => ({ batchId, line: e.line, column: storableValue(e.column), code: e.code, params: storableValue(e.params) })),
     });
   };
   const reject = async (errors: RowError[]) => {
