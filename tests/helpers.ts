@@ -3,6 +3,9 @@ import { RouterContextProvider } from "react-router";
 import { prisma } from "~/db.server";
 import { loadActor, type Actor } from "~/domain/access/actor.server";
 import type { RoleKey } from "~/domain/access/permissions";
+import { platformToday } from "~/domain/credit/build-snapshot";
+import { calendarDay } from "~/domain/needs/need-rules";
+import { postNeed } from "~/domain/needs/post-need.server";
 import { enterpriseUscc } from "../prisma/seed/city";
 import { Random } from "../prisma/seed/random";
 import { actorContext, localeContext } from "~/web/context";
@@ -237,4 +240,46 @@ export async function makeFund(options: {
     });
   }
   return { fundId, productId };
+}
+
+const DAY_MS = 86_400_000;
+
+/** An open financing need of the enterprise, expiring in 30 days, and its version. */
+export async function openNeed(owner: Actor): Promise<{ id: string; version: number }> {
+  const expiresOn = new Date(calendarDay(platformToday()).getTime() + 30 * DAY_MS);
+  const input = {
+    amount: 50_000_000n,
+    termMonths: 12,
+    purpose: "采购原材料（钢材），用于承接新订单",
+    maxRate: 600,
+    guaranteeTypes: ["CREDIT" as const],
+    urgency: "NORMAL" as const,
+    expiresOn,
+  };
+  const { id } = await postNeed({ actor: owner, input, ip: null });
+  const { version } = await prisma.financingNeed.findUniqueOrThrow({ where: { id }, select: { version: true } });
+  return { id, version };
+}
+
+/** n small enterprises in 盘锦 with valid USCCs drawn from the seed, named after the prefix; their USCCs and ids. */
+export async function makeEnterprises(n: number, seed: number, namePrefix: string): Promise<{ uscc: string[]; ids: string[] }> {
+  const rng = new Random(seed);
+  const unique = new Set<string>();
+  while (unique.size < n) unique.add(enterpriseUscc(rng, "211103"));
+  const uscc = [...unique];
+  await prisma.enterprise.createMany({
+    data: uscc.map((u, i) => ({
+      uscc: u,
+      name: `${namePrefix}${i}有限公司`,
+      regionCode: "211103",
+      industryCode: "C34",
+      size: "SMALL" as const,
+      foundedOn: new Date("2015-06-01"),
+      registeredCapitalFen: 500_000_000n,
+      legalRepName: "张三",
+    })),
+  });
+  const rows = await prisma.enterprise.findMany({ where: { uscc: { in: uscc } }, select: { id: true, uscc: true } });
+  const idOf = new Map(rows.map((r) => [r.uscc, r.id]));
+  return { uscc, ids: uscc.map((u) => idOf.get(u)!) };
 }

@@ -11,14 +11,11 @@ import type { Actor } from "~/domain/access/actor.server";
 import { submitApplication } from "~/domain/applications/submit-application.server";
 import { createApiKey, revokeApiKey } from "~/domain/auth/api-keys.server";
 import { openCreditReport } from "~/domain/consent/open-credit-report.server";
-import { platformToday } from "~/domain/credit/build-snapshot";
 import { raiseObjection } from "~/domain/credit/objections/raise-objection.server";
 import { fileClaim } from "~/domain/fund/claims.server";
 import { claimNeed } from "~/domain/needs/claim-need.server";
-import { calendarDay } from "~/domain/needs/need-rules";
-import { postNeed } from "~/domain/needs/post-need.server";
 import { changeProductStatus } from "~/domain/products/change-product-status.server";
-import { defaultedLoanData, disbursedApplicationData, makeActor, makeFund, makeInstitution, makeProduct } from "../helpers";
+import { defaultedLoanData, disbursedApplicationData, makeActor, makeFund, makeInstitution, makeProduct, openNeed } from "../helpers";
 
 // ─── The route list ────────────────────────────────────────────────────────
 
@@ -88,24 +85,6 @@ export type Fixtures = {
   /** Records of B's that a form names in its body rather than in its URL. */
   bodyRecordsOfB: { apiKeyId: string; authorisationId: string; signalId: string };
 };
-
-const DAY_MS = 86_400_000;
-
-export async function openNeed(owner: Actor): Promise<{ id: string; version: number }> {
-  const expiresOn = new Date(calendarDay(platformToday()).getTime() + 30 * DAY_MS);
-  const input = {
-    amount: 50_000_000n,
-    termMonths: 12,
-    purpose: "采购原材料（钢材），用于承接新订单",
-    maxRate: 600,
-    guaranteeTypes: ["CREDIT" as const],
-    urgency: "NORMAL" as const,
-    expiresOn,
-  };
-  const { id } = await postNeed({ actor: owner, input, ip: null });
-  const { version } = await prisma.financingNeed.findUniqueOrThrow({ where: { id }, select: { version: true } });
-  return { id, version };
-}
 
 /** A defaulted loan of the bank to the enterprise, enrolled in the fund, written directly (its history is the loans suite's business). */
 async function defaultedLoan(o: { enterpriseId: string; institutionId: string; fundId: string; productId: string }) {
@@ -266,36 +245,4 @@ export async function buildFixtures(): Promise<Fixtures> {
     apiKeys: { own: apiKeyOfA.id, other: apiKeyOfB.id },
     bodyRecordsOfB: { apiKeyId: apiKeyOfB.id, authorisationId: authorisationOfB.id, signalId: objectionB.signalId },
   };
-}
-
-// ─── Counting writes ───────────────────────────────────────────────────────
-
-/**
- * Installs, in this test file's own database, a row-level trigger on every
- * table that counts committed inserts, updates and deletes per table. A
- * refused request must leave every count as it was.
- */
-export async function installWriteCounter(): Promise<void> {
-  await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS matrix_writes (table_name text PRIMARY KEY, n bigint NOT NULL)`);
-  await prisma.$executeRawUnsafe(`
-    CREATE OR REPLACE FUNCTION matrix_count_write() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO matrix_writes (table_name, n) VALUES (TG_TABLE_NAME, 1)
-        ON CONFLICT (table_name) DO UPDATE SET n = matrix_writes.n + 1;
-      RETURN NULL;
-    END $$`);
-  const tables = await prisma.$queryRaw<{ name: string }[]>`
-    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-      AND c.relname NOT IN ('matrix_writes', '_prisma_migrations')`;
-  for (const { name } of tables) {
-    await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS matrix_count_write ON "${name}"`);
-    await prisma.$executeRawUnsafe(`CREATE TRIGGER matrix_count_write AFTER INSERT OR UPDATE OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION matrix_count_write()`);
-  }
-}
-
-/** Committed writes per table so far, leaving out the tables named. */
-export async function writeCounts(ignore: readonly string[] = []): Promise<Record<string, number>> {
-  const rows = await prisma.$queryRaw<{ table_name: string; n: bigint }[]>`SELECT table_name, n FROM matrix_writes`;
-  return Object.fromEntries(rows.filter((r) => !ignore.includes(r.table_name)).map((r) => [r.table_name, Number(r.n)]));
 }

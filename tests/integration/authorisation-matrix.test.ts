@@ -28,8 +28,9 @@ import { rematchNeeds } from "~/domain/matching/rematch.server";
 import * as creditReport from "~/routes/app/credit-report";
 import * as creditPage from "~/routes/app/credit";
 import * as dataAccessPage from "~/routes/app/data-access";
-import { actorOf, makeEnterprise, makeUser, outcome, routeContext } from "../helpers";
-import { buildFixtures, flattenRoutes, installWriteCounter, openNeed, writeCounts, type Fixtures } from "./authorisation-fixtures";
+import { actorOf, makeEnterprise, makeUser, openNeed, outcome, routeContext } from "../helpers";
+import { installWriteCounter, writeCounts } from "../write-counter";
+import { buildFixtures, flattenRoutes, type Fixtures } from "./authorisation-fixtures";
 
 type Body = Record<string, string | string[]>;
 type Target = { params?: Record<string, string>; search?: string };

@@ -17,7 +17,6 @@ import { platformToday } from "~/domain/credit/build-snapshot";
 import { disburseLoan } from "~/domain/loans/disburse-loan.server";
 import { rematchNeeds } from "~/domain/matching/rematch.server";
 import { calendarDay } from "~/domain/needs/need-rules";
-import { postNeed } from "~/domain/needs/post-need.server";
 import { getInstitution } from "~/domain/institutions/institutions.server";
 import { createUser } from "~/domain/users/create-user.server";
 import { listUsers } from "~/domain/users/list-users.server";
@@ -36,7 +35,7 @@ import * as apiDisbursement from "~/routes/api/v1/application-disbursement";
 import * as apiLoan from "~/routes/api/v1/loan";
 import * as apiRepayments from "~/routes/api/v1/loan-repayments";
 import { closeQueues } from "~/jobs/enqueue.server";
-import { makeActor, makeInstitution, makeProduct, makeUser, outcome, routeContext } from "../helpers";
+import { makeActor, makeInstitution, makeProduct, makeUser, openNeed, outcome, routeContext } from "../helpers";
 
 type LoaderModule = { loader: (args: never) => Promise<unknown> };
 
@@ -141,22 +140,8 @@ type ActionModule = { action: (args: never) => Promise<unknown> };
 
 const APPROVE: ApplicationCommandInput = { command: "approve", amountFen: 50_000_000n, rateBps: 400, termMonths: 12, repaymentMethod: "EQUAL_INSTALMENT" };
 
-async function openNeed(owner: Actor): Promise<string> {
-  const expiresOn = new Date(calendarDay(platformToday()).getTime() + 30 * 86_400_000);
-  const input = {
-    amount: 50_000_000n,
-    termMonths: 12,
-    purpose: "采购原材料（钢材），用于承接新订单",
-    maxRate: 600,
-    guaranteeTypes: ["CREDIT" as const],
-    urgency: "NORMAL" as const,
-    expiresOn,
-  };
-  return (await postNeed({ actor: owner, input, ip: null })).id;
-}
-
 async function applied(owner: Actor, productId: string, needId?: string): Promise<string> {
-  const need = needId ?? (await openNeed(owner));
+  const need = needId ?? (await openNeed(owner)).id;
   return (
     await submitApplication({ actor: owner, input: { needId: need, productId, amountFen: 50_000_000n, termMonths: 12, submitKey: randomUUID() }, ip: null })
   ).applicationId;
@@ -412,7 +397,7 @@ describe("applications and loans", () => {
     // command key learns nothing of the owner's re-route.
     it("a re-route replayed by another SME with the owner's command key is not found", async () => {
       const owner = await makeActor("sme");
-      const need = await openNeed(owner);
+      const need = (await openNeed(owner)).id;
       await rematchNeeds(prisma, [need]);
       const applicationId = await applied(owner, productA, need);
       await command(bankAAdmin, applicationId, { command: "decline", reasonCode: "OTHER" });
@@ -437,7 +422,7 @@ describe("applications and loans", () => {
 
     it("/app/applications/new: only an SME, only against its own need", async () => {
       const newcomer = await makeActor("sme");
-      const need = await openNeed(newcomer);
+      const need = (await openNeed(newcomer)).id;
       const path = `/app/applications/new?needId=${need}&productId=${productA}`;
       for (const role of ROLE_KEYS) {
         const actor = role === "sme" ? newcomer : actors[role];

@@ -26,9 +26,7 @@ import { JOBS, QUEUES, type JobKey, type JobPayload } from "~/jobs/definitions";
 import { closeQueues, enqueue, getQueue } from "~/jobs/enqueue.server";
 import { createRedis } from "~/redis.server";
 import { HANDLERS } from "../../workers/handlers";
-import { enterpriseUscc } from "../../prisma/seed/city";
-import { Random } from "../../prisma/seed/random";
-import { makeActor, makeDefaultedLoan, makeFund, makeProduct } from "../helpers";
+import { makeActor, makeDefaultedLoan, makeEnterprises, makeFund, makeProduct } from "../helpers";
 
 const DAY = 86_400_000;
 
@@ -82,27 +80,6 @@ afterAll(closeQueues);
 
 // ── Credit-signal import and its re-evaluations ──────────────────────────────
 
-async function enterprisesWithUscc(n: number, seed: number) {
-  const rng = new Random(seed);
-  const uscc = new Set<string>();
-  while (uscc.size < n) uscc.add(enterpriseUscc(rng, "211103"));
-  const list = [...uscc];
-  await prisma.enterprise.createMany({
-    data: list.map((u, i) => ({
-      uscc: u,
-      name: `盘锦重复投递测试${seed}-${i}有限公司`,
-      regionCode: "211103",
-      industryCode: "C34",
-      size: "SMALL" as const,
-      foundedOn: new Date("2015-06-01"),
-      registeredCapitalFen: 500_000_000n,
-      legalRepName: "张三",
-    })),
-  });
-  const rows = await prisma.enterprise.findMany({ where: { uscc: { in: list } }, select: { id: true, uscc: true } });
-  return { uscc: list, ids: rows.map((r) => r.id) };
-}
-
 /** A CSV of three months per enterprise and two rows the validation rejects; VALID_ROWS applies the rest. */
 async function storeBatch(uscc: string[], label: string) {
   const finance = await makeActor("finance_office");
@@ -152,7 +129,7 @@ async function evaluationState(enterpriseIds: string[]) {
 
 describe("duplicate deliveries change nothing", () => {
   it("import-signal-batch: two at once and a third apply the batch once", { timeout: 120_000 }, async () => {
-    const { uscc, ids } = await enterprisesWithUscc(20, 101);
+    const { uscc, ids } = await makeEnterprises(20, 101, "盘锦重复投递测试101-");
     const { batchId, valid, rejected } = await storeBatch(uscc, "dup-import");
     await deliverDuplicates("importSignalBatch", { batchId });
 
@@ -175,7 +152,7 @@ describe("duplicate deliveries change nothing", () => {
   });
 
   it("evaluate-enterprises: the same chunk twice at once and again stores one evaluation per enterprise", { timeout: 120_000 }, async () => {
-    const { uscc, ids } = await enterprisesWithUscc(12, 202);
+    const { uscc, ids } = await makeEnterprises(12, 202, "盘锦重复投递测试202-");
     const { batchId } = await storeBatch(uscc, "dup-evaluate");
     await deliver("importSignalBatch", { batchId });
     const [payload] = await evaluationJobsFor(prisma, batchId);
@@ -189,7 +166,7 @@ describe("duplicate deliveries change nothing", () => {
   });
 
   it("an import enqueued three times through BullMQ is one job, and two workers consuming it apply it once", { timeout: 120_000 }, async () => {
-    const { uscc, ids } = await enterprisesWithUscc(15, 303);
+    const { uscc, ids } = await makeEnterprises(15, 303, "盘锦重复投递测试303-");
     const { batchId, valid } = await storeBatch(uscc, "dup-bullmq");
     await Promise.all([enqueue("importSignalBatch", { batchId }), enqueue("importSignalBatch", { batchId }), enqueue("importSignalBatch", { batchId })]);
     expect((await jobsNamed(QUEUES.credit, JOBS.importSignalBatch.name)).filter((j) => j.id === `import-${batchId}`)).toHaveLength(1);

@@ -30,9 +30,7 @@ import { calendarDay } from "~/domain/needs/need-rules";
 import { postNeed } from "~/domain/needs/post-need.server";
 import { platformToday } from "~/domain/credit/build-snapshot";
 import { enqueue } from "~/jobs/enqueue.server";
-import { enterpriseUscc } from "../../../prisma/seed/city";
-import { Random } from "../../../prisma/seed/random";
-import { makeActor, makeProduct } from "../../../tests/helpers";
+import { makeActor, makeEnterprises, makeProduct } from "../../../tests/helpers";
 import { money, Report } from "./checks";
 import { logRecords, startWorker, stopProcess, waitFor, type ManagedProcess } from "./processes";
 
@@ -91,22 +89,7 @@ const month = (m: number) => {
 
 export const creditImportScenario: Scenario = async (report) => {
   const finance = await makeActor("finance_office");
-  const rng = new Random(20261207);
-  const usccs = new Set<string>();
-  while (usccs.size < IMPORT_ENTERPRISES) usccs.add(enterpriseUscc(rng, "211103"));
-  const uscc = [...usccs];
-  await prisma.enterprise.createMany({
-    data: uscc.map((u, i) => ({
-      uscc: u,
-      name: `盘锦导入测试${i}有限公司`,
-      regionCode: "211103",
-      industryCode: "C34",
-      size: "SMALL" as const,
-      foundedOn: new Date("2015-06-01"),
-      registeredCapitalFen: 500_000_000n,
-      legalRepName: "张三",
-    })),
-  });
+  const { uscc } = await makeEnterprises(IMPORT_ENTERPRISES, 20261207, "盘锦导入测试");
   const store = (name: string, csv: string) =>
     storeSignalBatch(prisma, {
       kind: "INVOICED_SALES",
