@@ -1,10 +1,11 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumPath } from "./scripts/lib/chromium";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 
 /**
- * End-to-end tests drive Debian's Chromium (Playwright cannot download its own
- * browsers here) against the production build, with a freshly seeded database.
+ * End-to-end tests drive Debian's Chromium headless shell (Playwright cannot
+ * download its own browsers here) against the production build, with a freshly seeded database.
  */
 export default defineConfig({
   testDir: "e2e",
@@ -18,7 +19,7 @@ export default defineConfig({
     locale: "zh-CN",
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       args: [
         "--headless",
         "--no-sandbox",

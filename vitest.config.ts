@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./tests/setup/sequencer";
 
 export default defineConfig({
   resolve: { tsconfigPaths: true },
@@ -10,5 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // A file spends much of its time waiting on PostgreSQL, Redis or a child process: one per core, never fewer than two.
+    maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { chromiumPath } from "./lib/chromium";
 import { ensureReachable, ROOT } from "./lib/db-admin";
 
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
@@ -29,8 +30,8 @@ if (problems.length) {
   console.error(problems.join("\n"));
   process.exit(1);
 }
-if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  console.error("Chromium is missing: install Debian's package with  apt-get install -y chromium fonts-noto-cjk");
+if (!existsSync(chromiumPath())) {
+  console.error("Chromium is missing: install Debian's packages with  apt-get install -y chromium-headless-shell fonts-noto-cjk");
   process.exit(1);
 }
 
