@@ -10,12 +10,11 @@ import { choose, query, signIn, signedInPage } from "./support";
  * credit repairs change the record and the score.
  *
  * Each test makes its own data (files with unique content, its own
- * authorisation to a bank other than the seeded one) and leaves what other
+ * authorisation to a bank the enterprise has never authorised) and leaves what other
  * specs rely on untouched.
  */
 
 const INVOICED_SALES_HEADER = "统一社会信用代码,所属月份,开票销售额（元）,开票张数,数据日期";
-const ABC = "中国农业银行盘锦分行";
 const ICBC = "中国工商银行盘锦分行";
 
 const as = signedInPage;
@@ -39,6 +38,24 @@ async function currentScore(enterpriseId: string): Promise<{ score: number; grad
 }
 
 /** A well-formed code (right check character) that no enterprise on the platform has. */
+/**
+ * An active bank the enterprise has never authorised, and its officer's sign-in. The seeded
+ * application history (each application grants its bank an authorisation) is drawn afresh
+ * relative to the day the city is seeded, so no fixed bank can be assumed to have none.
+ */
+async function bankNeverAuthorisedBy(enterpriseId: string): Promise<{ name: string; officer: string }> {
+  const [bank] = await query<{ name: string; code: string }>(
+    `SELECT i."nameZh" AS name, i.code FROM institutions i
+      WHERE i.kind = 'BANK' AND i.status = 'ACTIVE'
+        AND EXISTS (SELECT 1 FROM users u WHERE u.username = lower(i.code) || '.officer')
+        AND NOT EXISTS (SELECT 1 FROM authorisations a WHERE a."institutionId" = i.id AND a."enterpriseId" = $1)
+      ORDER BY i.code LIMIT 1`,
+    [enterpriseId],
+  );
+  expect(bank, "some demo bank has never been authorised by the enterprise").toBeTruthy();
+  return { name: bank!.name, officer: `${bank!.code.toLowerCase()}.officer` };
+}
+
 async function unknownUscc(): Promise<string> {
   for (;;) {
     let body = "91211100MA";
@@ -207,7 +224,8 @@ test("an enterprise reads its credit profile and sees which bank viewed it", asy
 
 test("a bank sees a report only while the enterprise's authorisation is live", async ({ browser }) => {
   const sme2 = await enterpriseOf("sme2");
-  const officer = await as(browser, "abc-pj.officer");
+  const bank = await bankNeverAuthorisedBy(sme2.id);
+  const officer = await as(browser, bank.officer);
   await officer.goto(`/app/credit-reports/${sme2.id}`);
   await expect(officer.getByTestId("report-blocked")).toBeVisible();
   await expect(officer.getByTestId("report-blocked")).toContainText(sme2.name);
@@ -215,12 +233,12 @@ test("a bank sees a report only while the enterprise's authorisation is live", a
 
   const owner = await as(browser, "sme2");
   await owner.goto("/app/authorisations");
-  await choose(owner, "授权银行", ABC, "农业");
+  await choose(owner, "授权银行", bank.name, bank.name);
   await expect(owner.getByRole("checkbox", { name: /信用评价/ })).toBeChecked();
   await owner.getByLabel("备注").fill("端到端测试：贷款申请审查");
   await owner.getByRole("button", { name: "确认授权" }).click();
   await expect(owner.getByRole("status").filter({ hasText: "授权已生效" })).toBeVisible();
-  const grant = owner.getByTestId("authorisations").locator("tbody tr.ant-table-row").filter({ hasText: ABC }).filter({ hasText: "有效" });
+  const grant = owner.getByTestId("authorisations").locator("tbody tr.ant-table-row").filter({ hasText: bank.name }).filter({ hasText: "有效" });
   await expect(grant).toHaveCount(1);
 
   await officer.reload();
@@ -232,7 +250,7 @@ test("a bank sees a report only while the enterprise's authorisation is live", a
   await grant.getByRole("button", { name: /撤\s*销/ }).click();
   await owner.locator(".ant-popconfirm:visible").getByRole("button", { name: /撤\s*销/ }).click();
   await expect(owner.getByRole("status").filter({ hasText: "授权已撤销" })).toBeVisible();
-  await expect(owner.getByTestId("authorisations").locator("tbody tr.ant-table-row").filter({ hasText: ABC }).first()).toContainText("已撤销");
+  await expect(owner.getByTestId("authorisations").locator("tbody tr.ant-table-row").filter({ hasText: bank.name }).first()).toContainText("已撤销");
 
   await officer.goto(`/app/credit-reports/${sme2.id}`);
   await expect(officer.getByTestId("report-blocked")).toBeVisible();

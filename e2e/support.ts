@@ -11,9 +11,24 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await expect(page).toHaveURL(/\/app/);
 }
 
-/** A page signed in as `username`, in a browser context of its own. */
+/**
+ * Waits until React has hydrated the page. Before then a click on a link or
+ * button can race hydration and be lost, so a test that clicks straight after
+ * loading a page would fail only when the machine is busy.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toBeAttached({ timeout: 15_000 });
+}
+
+/** A page signed in as `username`, in a browser context of its own; each `goto` on it waits for hydration. */
 export async function signedInPage(browser: Browser, username: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    await hydrated(page);
+    return response;
+  };
   await signIn(page, username);
   return page;
 }
